@@ -1,0 +1,86 @@
+import { setTimeout as sleep } from 'node:timers/promises';
+
+type Headers = Record<string, string | string[] | undefined>;
+
+function first(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Reads `r` (remaining) and `t` (seconds to reset) from an IETF `RateLimit` header, e.g. `"default";r=50;t=30`. */
+export function parseRateLimit(
+  headers: Headers,
+): { remaining: number; resetSeconds: number } | undefined {
+  const value = first(headers['ratelimit']);
+  if (value === undefined) return undefined;
+  const remaining = /(?:^|;)\s*r=(\d+)/.exec(value)?.[1];
+  const reset = /(?:^|;)\s*t=(\d+)/.exec(value)?.[1];
+  return remaining === undefined || reset === undefined
+    ? undefined
+    : { remaining: Number(remaining), resetSeconds: Number(reset) };
+}
+
+/** Reads `q` (requests per window) from `RateLimit-Policy`, e.g. `"default";q=1200;w=300`. */
+export function parseQuota(headers: Headers): number | undefined {
+  const quota = /(?:^|;)\s*q=(\d+)/.exec(first(headers['ratelimit-policy']) ?? '')?.[1];
+  return quota === undefined ? undefined : Number(quota);
+}
+
+export class BudgetWaitTooLong extends Error {
+  constructor(readonly waitMs: number) {
+    super(`the rate-limit budget needs a ${Math.ceil(waitMs / 1000)}s wait`);
+  }
+}
+
+/**
+ * The token's request budget, shared by every zone's worker: each request sent takes one from what
+ * Cloudflare last said remains; when none remains every worker waits for the window to reset, and
+ * a 429's Retry-After pauses them all. This keeps a fleet under the limit instead of tripping 429s.
+ */
+export class RateLimitBudget {
+  private remaining: number | undefined;
+  private quota: number | undefined;
+  private resetAt = 0;
+  private pausedUntil = 0;
+  private inFlight = 0;
+
+  constructor(private readonly now: () => number = Date.now) {}
+
+  /** The wait before the next request may be sent, in ms (0: send now). */
+  waitMs(): number {
+    const now = this.now();
+    if (now < this.pausedUntil) return this.pausedUntil - now;
+    if (this.remaining !== undefined && this.remaining <= 0) {
+      if (now < this.resetAt) return this.resetAt - now;
+      this.remaining = this.quota;
+    }
+    return 0;
+  }
+
+  /** Waits for room, then takes one request from the budget. Throws when the wait exceeds `maxWaitMs`. */
+  async acquire(maxWaitMs = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<void> {
+    for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) {
+      if (wait > maxWaitMs) throw new BudgetWaitTooLong(wait);
+      await sleep(wait, undefined, { signal });
+    }
+    if (this.remaining !== undefined) this.remaining -= 1;
+    this.inFlight += 1;
+  }
+
+  /** Records an answer (or a failed attempt, without headers) for a request taken with acquire(). */
+  release(headers?: Headers): void {
+    this.inFlight = Math.max(0, this.inFlight - 1);
+    if (headers === undefined) return;
+    this.quota = parseQuota(headers) ?? this.quota;
+    const limit = parseRateLimit(headers);
+    if (limit === undefined) return;
+    // Requests still in flight may not be counted in `r` yet: assume they are not, to stay under the limit.
+    const remaining = limit.remaining - this.inFlight;
+    this.remaining = this.remaining === undefined ? remaining : Math.min(this.remaining, remaining);
+    this.resetAt = this.now() + limit.resetSeconds * 1000;
+  }
+
+  /** A 429: every worker waits this long before its next request. */
+  pause(ms: number): void {
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+  }
+}

@@ -1,0 +1,62 @@
+import { StepError } from '../errors.js';
+import { Agent, type Dispatcher, EnvHttpProxyAgent } from 'undici';
+
+const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const;
+
+export interface Connection {
+  dispatcher: Dispatcher;
+  /** Proxy URLs without their credentials, for one log line; empty when no proxy is set. */
+  proxies: string[];
+  /** Proxy passwords and user names, to mask. */
+  secrets: string[];
+}
+
+/**
+ * One connection pool for the whole run (keep-alive across a fleet). Proxies come from the environment,
+ * chosen and bypassed (NO_PROXY) as undici's EnvHttpProxyAgent does, which follows curl. TLS is always
+ * verified; NODE_EXTRA_CA_CERTS is honoured by Node itself.
+ */
+export function createConnection(env: NodeJS.ProcessEnv = process.env): Connection {
+  const options = { connect: { timeout: 10_000 }, keepAliveTimeout: 10_000 };
+  const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '') !== '');
+  if (set.length === 0) return { dispatcher: new Agent(options), proxies: [], secrets: [] };
+
+  const proxies: string[] = [];
+  const secrets: string[] = [];
+  for (const name of set) {
+    const value = env[name] ?? '';
+    try {
+      const url = new URL(value);
+      for (const part of [url.password, url.username]) {
+        if (part !== '') secrets.push(part, decodeURIComponent(part));
+      }
+      url.username = '';
+      url.password = '';
+      proxies.push(`${name}=${url.origin}`);
+    } catch {
+      throw new StepError(
+        `${name} is set but is not a URL: expected e.g. http://proxy.example.com:3128`,
+      );
+    }
+  }
+  return {
+    dispatcher: withoutExperimentalWarning(() => new EnvHttpProxyAgent(options)),
+    proxies,
+    secrets,
+  };
+}
+
+// undici 6 marks EnvHttpProxyAgent experimental with a stderr warning that would alarm users for nothing.
+function withoutExperimentalWarning<T>(create: () => T): T {
+  const emitWarning = process.emitWarning;
+  process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+    const code = (rest[0] as { code?: string } | undefined)?.code;
+    if (code !== 'UNDICI-EHPA')
+      (emitWarning as (...args: unknown[]) => void).call(process, warning, ...rest);
+  }) as typeof process.emitWarning;
+  try {
+    return create();
+  } finally {
+    process.emitWarning = emitWarning;
+  }
+}

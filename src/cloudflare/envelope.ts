@@ -1,0 +1,172 @@
+import { StepError } from '../errors.js';
+import { hintFor } from './hints.js';
+
+/** An HTTP answer read whole (within the size limit). */
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
+
+export interface CloudflareMessage {
+  code: number;
+  message: string;
+  documentationUrl?: string;
+  chain: { code: number; message: string }[];
+}
+
+/** Cloudflare's common answer shape, validated. `result` stays unknown until its endpoint checks it. */
+export interface Envelope {
+  success: boolean;
+  errors: CloudflareMessage[];
+  messages: CloudflareMessage[];
+  result: unknown;
+}
+
+const STATUS_TEXT: Record<number, string> = {
+  400: 'bad request',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not found',
+  405: 'method not allowed',
+  415: 'unsupported media type',
+  429: 'rate limited',
+  500: 'internal server error',
+  502: 'bad gateway',
+  503: 'service unavailable',
+  504: 'gateway timeout',
+};
+
+export function headerValue(answer: Pick<Answer, 'headers'>, name: string): string | undefined {
+  const value = answer.headers[name];
+  return Array.isArray(value) ? value.join(', ') : value;
+}
+
+function statusLine(answer: Answer, attempts: number): string {
+  const text =
+    STATUS_TEXT[answer.status] ??
+    (answer.status >= 520 && answer.status <= 527 ? 'Cloudflare origin error' : undefined);
+  const after = attempts > 1 ? ` after ${attempts} attempts` : '';
+  return `HTTP ${answer.status}${text ? ` ${text}` : ''}${after}`;
+}
+
+function rayOf(answer: Answer): string {
+  const ray = headerValue(answer, 'cf-ray');
+  return ray ? ` (cf-ray ${ray})` : '';
+}
+
+function toMessages(value: unknown): CloudflareMessage[] {
+  if (!Array.isArray(value)) return [];
+  return value.flatMap((item: unknown): CloudflareMessage[] => {
+    if (typeof item !== 'object' || item === null) return [];
+    const entry = item as Record<string, unknown>;
+    const chain = Array.isArray(entry.error_chain)
+      ? entry.error_chain.flatMap((link: unknown) => {
+          const l = (typeof link === 'object' && link !== null ? link : {}) as Record<
+            string,
+            unknown
+          >;
+          return typeof l.code === 'number' || typeof l.message === 'string'
+            ? [{ code: Number(l.code), message: String(l.message ?? '') }]
+            : [];
+        })
+      : [];
+    return [
+      {
+        code: typeof entry.code === 'number' ? entry.code : Number.NaN,
+        message: typeof entry.message === 'string' ? entry.message : '',
+        documentationUrl:
+          typeof entry.documentation_url === 'string' ? entry.documentation_url : undefined,
+        chain,
+      },
+    ];
+  });
+}
+
+export function formatMessage(message: CloudflareMessage): string {
+  const code = Number.isNaN(message.code) ? '' : `${message.code} `;
+  const chain =
+    message.chain.length > 0
+      ? ` (${message.chain.map((link) => `${link.code} ${link.message}`).join('; ')})`
+      : '';
+  const docs = message.documentationUrl ? ` [docs: ${message.documentationUrl}]` : '';
+  return `${code}${message.message}${chain}${docs}`.trim();
+}
+
+function snippet(body: string): string {
+  const flat = body.replace(/\s+/g, ' ').trim();
+  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+}
+
+/** Parses and checks Cloudflare's answer shape; any other body is one clear failure naming what came back. */
+export function parseEnvelope(answer: Answer, attempts = 1): Envelope {
+  const where = `${statusLine(answer, attempts)} from Cloudflare`;
+  const contentType = headerValue(answer, 'content-type') ?? 'no content type';
+  if (answer.body.trim() === '') {
+    throw new StepError(
+      `${where}: the body was empty (${contentType})${rayOf(answer)}${hintSuffix(answer.status, [])}`,
+    );
+  }
+  let json: unknown;
+  try {
+    json = JSON.parse(answer.body);
+  } catch (error) {
+    const truncated = /^\s*[[{]/.test(answer.body) ? 'truncated or invalid JSON' : 'not JSON';
+    throw new StepError(
+      `${where}: the body was ${truncated} (${contentType}): "${snippet(answer.body)}"${rayOf(answer)}${hintSuffix(answer.status, [])}`,
+      { detail: String(error) },
+    );
+  }
+  if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+    throw new StepError(
+      `${where}: the body was JSON but not an object: "${snippet(answer.body)}"${rayOf(answer)}`,
+    );
+  }
+  const record = json as Record<string, unknown>;
+  if (typeof record.success !== 'boolean') {
+    throw new StepError(
+      `${where}: the answer has no boolean "success" field: "${snippet(answer.body)}"${rayOf(answer)}`,
+    );
+  }
+  return {
+    success: record.success,
+    errors: toMessages(record.errors),
+    messages: toMessages(record.messages),
+    result: record.result,
+  };
+}
+
+function hintSuffix(status: number, codes: number[]): string {
+  const hint = hintFor(status, codes);
+  return hint ? `. ${hint[0]?.toUpperCase()}${hint.slice(1)}` : '';
+}
+
+/** The one-line failure for an answer that is not a success: status, every code and message, cf-ray, what to do. */
+export function failure(
+  answer: Answer,
+  envelope: Envelope,
+  attempts = 1,
+  hint?: string,
+): StepError {
+  const codes = envelope.errors
+    .flatMap((error) => [error.code, ...error.chain.map((link) => link.code)])
+    .filter((code) => !Number.isNaN(code));
+  const said =
+    envelope.errors.length > 0
+      ? envelope.errors.map(formatMessage).join('; ')
+      : `success was ${envelope.success} with no errors listed`;
+  const todo = hint ? `. ${hint}` : hintSuffix(answer.status, codes);
+  return new StepError(
+    `${statusLine(answer, attempts)} from Cloudflare: ${said}${rayOf(answer)}${todo}`,
+    {
+      codes,
+    },
+  );
+}
+
+/** A success answer whose `result` is not what the endpoint promises. */
+export function badResult(answer: Answer, what: string): StepError {
+  return new StepError(
+    `HTTP ${answer.status} from Cloudflare: success was true but ${what}: "${snippet(answer.body)}"${rayOf(answer)}`,
+  );
+}

@@ -1,0 +1,50 @@
+import { type Dispatcher, request } from 'undici';
+import { StepError } from '../errors.js';
+import type { Answer } from './envelope.js';
+
+/** Bodies larger than this are not Cloudflare's answer for one setting: stop reading and fail. */
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface Attempt {
+  url: string;
+  method: 'GET' | 'PATCH';
+  headers: Record<string, string>;
+  body?: string;
+  dispatcher: Dispatcher;
+  signal: AbortSignal;
+  timeoutMs: number;
+  /** Called as the attempt moves on, for the timeout message. */
+  onPhase: (phase: 'headers' | 'body') => void;
+}
+
+/** Sends one request and reads the whole answer. Network errors are thrown as they come, for the caller to name. */
+export async function send(attempt: Attempt): Promise<Answer> {
+  attempt.onPhase('headers');
+  const response = await request(attempt.url, {
+    method: attempt.method,
+    headers: attempt.headers,
+    body: attempt.body,
+    dispatcher: attempt.dispatcher,
+    signal: attempt.signal,
+    headersTimeout: attempt.timeoutMs,
+    bodyTimeout: attempt.timeoutMs,
+  });
+  attempt.onPhase('body');
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of response.body) {
+    size += (chunk as Buffer).length;
+    if (size > MAX_BODY_BYTES) {
+      response.body.destroy();
+      throw new StepError(
+        `HTTP ${response.statusCode} from Cloudflare: the body was larger than 1 MiB, which no answer for this setting is; stopped reading`,
+      );
+    }
+    chunks.push(chunk as Buffer);
+  }
+  return {
+    status: response.statusCode,
+    headers: response.headers,
+    body: Buffer.concat(chunks).toString('utf8'),
+  };
+}

@@ -1,0 +1,51 @@
+import * as core from '@actions/core';
+import { CloudflareClient } from './cloudflare/client.js';
+import { createConnection } from './cloudflare/dispatcher.js';
+import { secretsOf } from './credentials.js';
+import { InputError, StepError, messageOf } from './errors.js';
+import { runZones } from './fleet.js';
+import { redactor } from './redact.js';
+import { report } from './report.js';
+import { readSettings } from './settings.js';
+
+/** The action: inputs, then every zone, then the report. Each failure ends as one clear line. */
+export async function run(): Promise<void> {
+  let redact = (text: string): string => text;
+  try {
+    const { settings, warnings } = readSettings();
+    const connection = createConnection();
+    for (const secret of connection.secrets) core.setSecret(secret);
+    redact = redactor([...secretsOf(settings.credentials), ...connection.secrets]);
+    for (const warning of warnings) core.warning(warning);
+    if (connection.proxies.length > 0)
+      core.info(`Proxy from the environment: ${connection.proxies.join(', ')}`);
+
+    const client = new CloudflareClient({
+      apiUrl: settings.apiUrl,
+      credentials: settings.credentials,
+      maxRetries: settings.maxRetries,
+      dispatcher: connection.dispatcher,
+    });
+    try {
+      const results = await runZones(settings, client);
+      await report(results, settings, redact);
+    } finally {
+      await connection.dispatcher.close();
+    }
+  } catch (error) {
+    if (error instanceof InputError) {
+      for (const problem of error.problems) core.error(redact(problem), { title: 'Invalid input' });
+      process.exitCode = core.ExitCode.Failure;
+      core.info('No request was made.');
+      return;
+    }
+    core.debug(redact(error instanceof Error ? (error.stack ?? error.message) : String(error)));
+    core.setFailed(
+      redact(
+        error instanceof StepError
+          ? error.message
+          : `unexpected error: ${messageOf(error)}. Please report this as a bug`,
+      ),
+    );
+  }
+}
