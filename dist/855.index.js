@@ -46,10 +46,11 @@ async function writeSummary(results, settings, redact) {
         ],
         ...results.map((result) => [
             cell((0,_zone_refs_js__WEBPACK_IMPORTED_MODULE_3__/* .describeZone */ .C1)(result)),
-            result.previousEnabled === null ? '' : (0,_zone_task_js__WEBPACK_IMPORTED_MODULE_2__/* .onOff */ .Ro)(result.previousEnabled),
-            result.requested === null ? '' : (0,_zone_task_js__WEBPACK_IMPORTED_MODULE_2__/* .onOff */ .Ro)(result.requested),
-            result.enabled === null ? '' : (0,_zone_task_js__WEBPACK_IMPORTED_MODULE_2__/* .onOff */ .Ro)(result.enabled),
-            cell(result.modifiedOn ?? ''),
+            // core.summary drops a cell whose data is empty, so unknown values show as a dash.
+            result.previousEnabled === null ? '–' : (0,_zone_task_js__WEBPACK_IMPORTED_MODULE_2__/* .onOff */ .Ro)(result.previousEnabled),
+            result.requested === null ? '–' : (0,_zone_task_js__WEBPACK_IMPORTED_MODULE_2__/* .onOff */ .Ro)(result.requested),
+            result.enabled === null ? '–' : (0,_zone_task_js__WEBPACK_IMPORTED_MODULE_2__/* .onOff */ .Ro)(result.enabled),
+            cell(result.modifiedOn ?? '–'),
             OUTCOME[result.outcome],
         ]),
     ]);

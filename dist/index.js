@@ -28438,17 +28438,29 @@ function parseApiUrl(raw) {
         url = new URL(raw);
     }
     catch {
-        return { problems: [`api_url "${raw}" is not a URL: expected e.g. https://api.cloudflare.com/client/v4`] };
+        return {
+            problems: [
+                `api_url "${raw}" is not a URL: expected e.g. https://api.cloudflare.com/client/v4`,
+            ],
+        };
     }
     if (url.username !== '' || url.password !== '') {
-        return { problems: ['api_url must not contain credentials: pass them as token, or api_email and api_key'] };
+        return {
+            problems: [
+                'api_url must not contain credentials: pass them as token, or api_email and api_key',
+            ],
+        };
     }
     if (url.search !== '' || url.hash !== '') {
-        return { problems: [`api_url "${url.origin}${url.pathname}…" must not have a query or fragment`] };
+        return {
+            problems: [`api_url "${url.origin}${url.pathname}…" must not have a query or fragment`],
+        };
     }
     if (url.protocol === 'http:' && !LOOPBACK.test(url.hostname)) {
         return {
-            problems: [`api_url uses http to ${url.hostname}: use https (plain http is allowed only to localhost, 127.0.0.0/8 or [::1])`],
+            problems: [
+                `api_url uses http to ${url.hostname}: use https (plain http is allowed only to localhost, 127.0.0.0/8 or [::1])`,
+            ],
         };
     }
     if (url.protocol !== 'https:' && url.protocol !== 'http:') {
@@ -28485,7 +28497,9 @@ function parseCredentials(inputs) {
         else {
             check('token', token);
         }
-        return problems.length > 0 ? { problems, warnings } : { credentials: { scheme: 'token', token }, problems, warnings };
+        return problems.length > 0
+            ? { problems, warnings }
+            : { credentials: { scheme: 'token', token }, problems, warnings };
     }
     if (apiEmail === '' && apiKey === '') {
         problems.push('no credentials: set token (an API token, preferred) or both api_email and api_key; ' +
@@ -28510,7 +28524,9 @@ function authHeaders(credentials) {
         : { 'x-auth-email': credentials.email, 'x-auth-key': credentials.key };
 }
 function secretsOf(credentials) {
-    return credentials.scheme === 'token' ? [credentials.token] : [credentials.email, credentials.key];
+    return credentials.scheme === 'token'
+        ? [credentials.token]
+        : [credentials.email, credentials.key];
 }
 
 // EXTERNAL MODULE: ./src/errors.ts
@@ -28531,7 +28547,9 @@ function parseRateLimit(headers) {
         return undefined;
     const remaining = /(?:^|;)\s*r=(\d+)/.exec(value)?.[1];
     const reset = /(?:^|;)\s*t=(\d+)/.exec(value)?.[1];
-    return remaining === undefined || reset === undefined ? undefined : { remaining: Number(remaining), resetSeconds: Number(reset) };
+    return remaining === undefined || reset === undefined
+        ? undefined
+        : { remaining: Number(remaining), resetSeconds: Number(reset) };
 }
 /** Reads `q` (requests per window) from `RateLimit-Policy`, e.g. `"default";q=1200;w=300`. */
 function parseQuota(headers) {
@@ -28665,8 +28683,8 @@ const BY_CODE = {
     6003: 'the credentials were malformed: the secret should hold the API token alone, with no "Bearer " prefix or quotes',
     6007: 'Cloudflare rejected the request body: please report this as a bug in the action',
     6111: 'the Authorization header was malformed: the secret should hold the API token alone',
-    7000: 'check zone_id: it is the 32-hex-digit Zone ID from the zone\'s Overview page',
-    7003: 'check zone_id: it is the 32-hex-digit Zone ID from the zone\'s Overview page',
+    7000: "check zone_id: it is the 32-hex-digit Zone ID from the zone's Overview page",
+    7003: "check zone_id: it is the 32-hex-digit Zone ID from the zone's Overview page",
     9103: 'api_email and api_key do not match: check both, or use an API token instead',
     9106: 'no credentials reached Cloudflare: check the token secret is set for this workflow',
     9109: `the token cannot access this zone: check zone_id, and ${PERMISSION}`,
@@ -28684,7 +28702,7 @@ function hintFor(status, codes) {
     if (status === 401 || status === 403)
         return `check the token is valid and ${PERMISSION.replace('give the token', 'has')}`;
     if (status >= 500)
-        return 'the failure is on Cloudflare\'s side: re-run the job later, and check https://www.cloudflarestatus.com';
+        return "the failure is on Cloudflare's side: re-run the job later, and check https://www.cloudflarestatus.com";
     return undefined;
 }
 
@@ -28709,7 +28727,8 @@ function headerValue(answer, name) {
     return Array.isArray(value) ? value.join(', ') : value;
 }
 function statusLine(answer, attempts) {
-    const text = STATUS_TEXT[answer.status] ?? (answer.status >= 520 && answer.status <= 527 ? 'Cloudflare origin error' : undefined);
+    const text = STATUS_TEXT[answer.status] ??
+        (answer.status >= 520 && answer.status <= 527 ? 'Cloudflare origin error' : undefined);
     const after = attempts > 1 ? ` after ${attempts} attempts` : '';
     return `HTTP ${answer.status}${text ? ` ${text}` : ''}${after}`;
 }
@@ -28744,7 +28763,9 @@ function toMessages(value) {
 }
 function formatMessage(message) {
     const code = Number.isNaN(message.code) ? '' : `${message.code} `;
-    const chain = message.chain.length > 0 ? ` (${message.chain.map((link) => `${link.code} ${link.message}`).join('; ')})` : '';
+    const chain = message.chain.length > 0
+        ? ` (${message.chain.map((link) => `${link.code} ${link.message}`).join('; ')})`
+        : '';
     const docs = message.documentationUrl ? ` [docs: ${message.documentationUrl}]` : '';
     return `${code}${message.message}${chain}${docs}`.trim();
 }
@@ -28787,8 +28808,12 @@ function hintSuffix(status, codes) {
 }
 /** The one-line failure for an answer that is not a success: status, every code and message, cf-ray, what to do. */
 function failure(answer, envelope, attempts = 1, hint) {
-    const codes = envelope.errors.flatMap((error) => [error.code, ...error.chain.map((link) => link.code)]).filter((code) => !Number.isNaN(code));
-    const said = envelope.errors.length > 0 ? envelope.errors.map(formatMessage).join('; ') : `success was ${envelope.success} with no errors listed`;
+    const codes = envelope.errors
+        .flatMap((error) => [error.code, ...error.chain.map((link) => link.code)])
+        .filter((code) => !Number.isNaN(code));
+    const said = envelope.errors.length > 0
+        ? envelope.errors.map(formatMessage).join('; ')
+        : `success was ${envelope.success} with no errors listed`;
     const todo = hint ? `. ${hint}` : hintSuffix(answer.status, codes);
     return new errors/* StepError */.zg(`${statusLine(answer, attempts)} from Cloudflare: ${said}${rayOf(answer)}${todo}`, {
         codes,
@@ -28829,13 +28854,22 @@ async function send(attempt) {
         }
         chunks.push(chunk);
     }
-    return { status: response.statusCode, headers: response.headers, body: Buffer.concat(chunks).toString('utf8') };
+    return {
+        status: response.statusCode,
+        headers: response.headers,
+        body: Buffer.concat(chunks).toString('utf8'),
+    };
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/retry.ts
 /** Statuses worth another attempt: rate limits and Cloudflare's own edge and origin errors. Never another 4xx. */
 function isRetryableStatus(status) {
-    return status === 429 || status === 500 || status === 502 || status === 503 || status === 504 || (status >= 520 && status <= 527);
+    return (status === 429 ||
+        status === 500 ||
+        status === 502 ||
+        status === 503 ||
+        status === 504 ||
+        (status >= 520 && status <= 527));
 }
 // Connection failures where nothing reached Cloudflare or the answer was cut: safe to repeat (the PATCH is idempotent).
 const RETRYABLE_CODES = new Set([
@@ -28890,7 +28924,7 @@ function backoffMs(retry, random = Math.random) {
 
 const USER_AGENT = `auto-origin-tls-kex-action/${VERSION}`;
 const SETTING_PATH = (zoneId) => `zones/${zoneId}/settings/auto_origin_tls_kex`;
-const ZONE_READ = 'Looking up zone_name needs the token\'s Zone > Zone > Read permission on the zone, or use zone_id instead';
+const ZONE_READ = "Looking up zone_name needs the token's Zone > Zone > Read permission on the zone, or use zone_id instead";
 /**
  * The only module that speaks HTTP. Retries are our own loop, not undici's RetryAgent: undici 6's skips
  * PATCH unless told, ignores retry-after-ms, adds no jitter and drops the last body on exhaustion, which
@@ -28926,7 +28960,9 @@ class CloudflareClient {
         const zones = envelope.result.flatMap((zone) => {
             const entry = (typeof zone === 'object' && zone !== null ? zone : {});
             const account = (typeof entry.account === 'object' && entry.account !== null ? entry.account : {});
-            return typeof entry.id === 'string' && entry.name === zoneName ? [{ id: entry.id, account: String(account.name ?? account.id ?? '?') }] : [];
+            return typeof entry.id === 'string' && entry.name === zoneName
+                ? [{ id: entry.id, account: String(account.name ?? account.id ?? '?') }]
+                : [];
         });
         const [only] = zones;
         if (zones.length === 1 && only !== undefined)
@@ -28972,7 +29008,9 @@ class CloudflareClient {
                     timeoutMs: deadline.timeoutMs,
                     onPhase: (phase) => {
                         deadline.waitingFor =
-                            phase === 'headers' ? `Cloudflare to answer ${method}${of}` : `the rest of Cloudflare's answer to ${method}${of}, which stopped mid-body`;
+                            phase === 'headers'
+                                ? `Cloudflare to answer ${method}${of}`
+                                : `the rest of Cloudflare's answer to ${method}${of}, which stopped mid-body`;
                     },
                 });
             }
@@ -29045,9 +29083,10 @@ function toSetting(answer, envelope) {
 function networkFailure(apiUrl, cause, attempts) {
     const host = new URL(apiUrl).host;
     const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-    let todo = 'check api_url, the runner\'s network, and HTTPS_PROXY / NO_PROXY if the runner needs a proxy';
+    let todo = "check api_url, the runner's network, and HTTPS_PROXY / NO_PROXY if the runner needs a proxy";
     if (cause.certificate) {
-        todo = 'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
+        todo =
+            'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
     }
     else if (cause.codes.includes('ENOTFOUND')) {
         todo = `the name ${new URL(apiUrl).hostname} did not resolve: check api_url and the runner's DNS`;
@@ -29089,7 +29128,11 @@ function createConnection(env = process.env) {
             throw new errors/* StepError */.zg(`${name} is set but is not a URL: expected e.g. http://proxy.example.com:3128`);
         }
     }
-    return { dispatcher: withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent(options)), proxies, secrets };
+    return {
+        dispatcher: withoutExperimentalWarning(() => new undici.EnvHttpProxyAgent(options)),
+        proxies,
+        secrets,
+    };
 }
 // undici 6 marks EnvHttpProxyAgent experimental with a stderr warning that would alarm users for nothing.
 function withoutExperimentalWarning(create) {
@@ -29149,7 +29192,11 @@ async function runZones(settings, client) {
     const targets = new Map();
     for (const ref of settings.zones) {
         if (ref.zoneId !== undefined)
-            targets.set(ref.zoneId, { zoneId: ref.zoneId, zoneName: null, deadline: (0,zone_task/* newDeadline */.zp)(settings) });
+            targets.set(ref.zoneId, {
+                zoneId: ref.zoneId,
+                zoneName: null,
+                deadline: (0,zone_task/* newDeadline */.zp)(settings),
+            });
     }
     for (const { target } of lookups) {
         if (target === undefined)
@@ -29164,7 +29211,10 @@ async function runZones(settings, client) {
         }
     }
     const results = await mapPool([...targets.values()], settings.concurrency, (target) => (0,zone_task/* processZone */.ee)(target, settings, client));
-    return [...results, ...lookups.flatMap(({ failure }) => (failure === undefined ? [] : [failure]))];
+    return [
+        ...results,
+        ...lookups.flatMap(({ failure }) => (failure === undefined ? [] : [failure])),
+    ];
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -29261,8 +29311,12 @@ function readSettings() {
     const problems = [];
     const warnings = [];
     // Mask first, so no later message can show a credential.
-    const credentialInputs = { token: secretInput('token'), apiEmail: secretInput('api_email'), apiKey: secretInput('api_key') };
-    const { credentials, problems: credentialProblems, warnings: credentialWarnings } = parseCredentials(credentialInputs);
+    const credentialInputs = {
+        token: secretInput('token'),
+        apiEmail: secretInput('api_email'),
+        apiKey: secretInput('api_key'),
+    };
+    const { credentials, problems: credentialProblems, warnings: credentialWarnings, } = parseCredentials(credentialInputs);
     problems.push(...credentialProblems);
     warnings.push(...credentialWarnings);
     const mode = core/* getInput */.V4('mode') || 'apply';
@@ -29288,7 +29342,9 @@ function readSettings() {
     const { zoneIds, problems: idProblems } = (0,zone_refs/* parseZoneIds */.Ki)(core/* getInput */.V4('zone_id'));
     const { zoneNames, problems: nameProblems } = (0,zone_refs/* parseZoneNames */.gs)(core/* getInput */.V4('zone_name'));
     problems.push(...idProblems, ...nameProblems);
-    if (idProblems.length === 0 && nameProblems.length === 0 && zoneIds.length + zoneNames.length === 0) {
+    if (idProblems.length === 0 &&
+        nameProblems.length === 0 &&
+        zoneIds.length + zoneNames.length === 0) {
         problems.push('zone_id is required: set it to the Zone ID (32 hex digits), or set zone_name to the domain');
     }
     const accountId = core/* getInput */.V4('account_id') || undefined;
@@ -29306,7 +29362,10 @@ function readSettings() {
     if (problems.length > 0 || credentials === undefined || apiUrl === undefined) {
         throw new errors/* InputError */.dz(problems);
     }
-    const zones = [...zoneIds.map((zoneId) => ({ zoneId })), ...zoneNames.map((zoneName) => ({ zoneName }))];
+    const zones = [
+        ...zoneIds.map((zoneId) => ({ zoneId })),
+        ...zoneNames.map((zoneName) => ({ zoneName })),
+    ];
     return {
         settings: {
             mode: mode,
@@ -29397,7 +29456,9 @@ async function run() {
             return;
         }
         core/* debug */.Yz(redact(error instanceof Error ? (error.stack ?? error.message) : String(error)));
-        core/* setFailed */.C1(redact(error instanceof errors/* StepError */.zg ? error.message : `unexpected error: ${(0,errors/* messageOf */.bD)(error)}. Please report this as a bug`));
+        core/* setFailed */.C1(redact(error instanceof errors/* StepError */.zg
+            ? error.message
+            : `unexpected error: ${(0,errors/* messageOf */.bD)(error)}. Please report this as a bug`));
     }
 }
 
@@ -29430,7 +29491,7 @@ function parseZoneIds(raw) {
 }
 function describeBadZoneId(entry, inList) {
     const what = inList ? `zone_id entry "${entry}"` : `zone_id "${entry}"`;
-    const expected = 'a Zone ID is 32 hex digits, shown on the zone\'s Overview page in the Cloudflare dashboard';
+    const expected = "a Zone ID is 32 hex digits, shown on the zone's Overview page in the Cloudflare dashboard";
     if (entry.includes('.')) {
         return `${what} looks like a domain name: ${expected}; to name zones by domain, use zone_name`;
     }
@@ -29553,7 +29614,9 @@ async function processZone(target, settings, client) {
             enabled: setting.enabled,
             modifiedOn: setting.modifiedOn ?? null,
             notices: [...result.notices, ...setting.notices],
-            warnings: setting.modifiedOn === undefined ? [...result.warnings, 'Cloudflare sent no modified_on, so that output is empty'] : result.warnings,
+            warnings: setting.modifiedOn === undefined
+                ? [...result.warnings, 'Cloudflare sent no modified_on, so that output is empty']
+                : result.warnings,
         };
     };
     try {

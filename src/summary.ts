@@ -41,10 +41,11 @@ export async function writeSummary(
     ],
     ...results.map((result) => [
       cell(describeZone(result)),
-      result.previousEnabled === null ? '' : onOff(result.previousEnabled),
-      result.requested === null ? '' : onOff(result.requested),
-      result.enabled === null ? '' : onOff(result.enabled),
-      cell(result.modifiedOn ?? ''),
+      // core.summary drops a cell whose data is empty, so unknown values show as a dash.
+      result.previousEnabled === null ? '–' : onOff(result.previousEnabled),
+      result.requested === null ? '–' : onOff(result.requested),
+      result.enabled === null ? '–' : onOff(result.enabled),
+      cell(result.modifiedOn ?? '–'),
       OUTCOME[result.outcome],
     ]),
   ]);

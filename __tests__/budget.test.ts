@@ -1,0 +1,47 @@
+import { describe, expect, it } from '@jest/globals';
+import { RateLimitBudget, parseQuota, parseRateLimit } from '../src/cloudflare/budget.js';
+
+describe('RateLimit headers', () => {
+  it('reads r and t from RateLimit and q from RateLimit-Policy', () => {
+    expect(parseRateLimit({ ratelimit: '"default";r=50;t=30' })).toEqual({
+      remaining: 50,
+      resetSeconds: 30,
+    });
+    expect(parseQuota({ 'ratelimit-policy': '"default";q=1200;w=300' })).toBe(1200);
+    expect(parseRateLimit({})).toBeUndefined();
+  });
+});
+
+describe('RateLimitBudget', () => {
+  it('lets requests go until the remaining count is spent, then waits for the reset', async () => {
+    let now = 1_000;
+    const budget = new RateLimitBudget(() => now);
+    await budget.acquire();
+    budget.release({ ratelimit: '"default";r=2;t=5', 'ratelimit-policy': '"default";q=10;w=5' });
+    expect(budget.waitMs()).toBe(0);
+    await budget.acquire();
+    await budget.acquire();
+    expect(budget.waitMs()).toBe(5_000);
+    now += 5_000;
+    expect(budget.waitMs()).toBe(0);
+  });
+
+  it('counts requests still in flight against what an answer says remains', async () => {
+    const budget = new RateLimitBudget(() => 0);
+    await budget.acquire();
+    await budget.acquire();
+    await budget.acquire();
+    // r=3 minus the two requests still in flight, which Cloudflare may not have counted yet.
+    budget.release({ ratelimit: '"default";r=3;t=9' });
+    expect(budget.waitMs()).toBe(0);
+    await budget.acquire();
+    expect(budget.waitMs()).toBe(9_000);
+  });
+
+  it('pauses every worker for a 429 and refuses a wait longer than allowed', async () => {
+    const budget = new RateLimitBudget(() => 0);
+    budget.pause(3_000);
+    expect(budget.waitMs()).toBe(3_000);
+    await expect(budget.acquire(1_000)).rejects.toThrow('the rate-limit budget needs a 3s wait');
+  });
+});
