@@ -24,15 +24,19 @@ try {
   process.exit(2);
 }
 
-const standIn = await startStandIn();
+// An https api_url means the real API (or a copy of it): no stand-in, no demo zone, no demo token.
+const live = /^https:/i.test(overrides['api_url'] ?? '');
+const standIn = live ? undefined : await startStandIn();
 /** @type {Record<string, string | undefined>} */
-const inputs = {
-  zone_id: DEFAULT_ZONE_ID,
-  enabled: 'true',
-  token: standIn.token,
-  api_url: standIn.url,
-  ...overrides,
-};
+const inputs = standIn
+  ? {
+      zone_id: DEFAULT_ZONE_ID,
+      enabled: 'true',
+      token: standIn.token,
+      api_url: standIn.url,
+      ...overrides,
+    }
+  : { token: process.env['CLOUDFLARE_API_TOKEN'] || undefined, ...overrides };
 // Asking for a zone by name or for the legacy key means the demo's default ID or token would get in the way.
 if (overrides['zone_name'] !== undefined && overrides['zone_id'] === undefined)
   delete inputs['zone_id'];
@@ -49,15 +53,22 @@ const indent = (text) => text.replace(/^(?=.)/gm, '  ');
 const [node] = runtimes();
 if (!node) throw new Error('no Node runtime found');
 console.log(
-  `Running dist/index.js on Node ${node.version} against a Cloudflare stand-in at ${standIn.url}`,
+  standIn
+    ? `Running dist/index.js on Node ${node.version} against a Cloudflare stand-in at ${standIn.url}`
+    : `Running dist/index.js on Node ${node.version} against ${inputs['api_url']}`,
 );
 console.log('Inputs:');
 for (const [name, value] of Object.entries(inputs)) {
   if (value !== undefined) console.log(`  ${name}=${secrets.includes(value) ? '***' : value}`);
 }
 
-const result = await runAction({ inputs, node: node.path, entry });
-await standIn.close();
+// Against the real API the runner's proxy and CA settings matter, as they would on a runner.
+const passed = /^(https?_proxy|no_proxy|node_extra_ca_certs)$/i;
+const env = standIn
+  ? {}
+  : Object.fromEntries(Object.entries(process.env).filter(([name]) => passed.test(name)));
+const result = await runAction({ inputs, env, node: node.path, entry });
+await standIn?.close();
 
 console.log('\nStep log:');
 console.log(indent(formatLog(result.stdout, { secrets, debug: process.env.RUNNER_DEBUG === '1' })));
@@ -65,13 +76,15 @@ if (result.stderr.trim() !== '') {
   console.log('\nStep stderr:');
   console.log(indent(formatLog(result.stderr, { secrets })));
 }
-console.log('\nCloudflare stand-in received:');
-for (const request of standIn.requests) {
-  const query = request.query.toString();
-  const body = request.body === '' ? '' : ` ${request.body}`;
-  console.log(`  ${request.method} ${request.path}${query === '' ? '' : `?${query}`}${body}`);
+if (standIn) {
+  console.log('\nCloudflare stand-in received:');
+  for (const request of standIn.requests) {
+    const query = request.query.toString();
+    const body = request.body === '' ? '' : ` ${request.body}`;
+    console.log(`  ${request.method} ${request.path}${query === '' ? '' : `?${query}`}${body}`);
+  }
+  if (standIn.requests.length === 0) console.log('  (nothing)');
 }
-if (standIn.requests.length === 0) console.log('  (nothing)');
 console.log('\nOutputs:');
 for (const [name, value] of Object.entries(result.outputs)) console.log(indent(`${name}=${value}`));
 if (result.summary) {

@@ -22,6 +22,7 @@ import { parseArgs } from 'node:util';
  * @property {string} body
  * @property {string | null} zoneId The path's zone segment on the setting route, else null.
  * @property {number} attempt 1-based count of requests so far with the same method and path.
+ * @property {number} time When the request's body had arrived (Date.now()).
  */
 
 /**
@@ -361,7 +362,16 @@ export async function startStandIn(options = {}) {
     const routed = path.startsWith(`${basePath}/`) ? path.slice(basePath.length) : '';
     const zoneId = SETTING_ROUTE.exec(routed)?.[1] ?? null;
     /** @type {RecordedRequest} */
-    const record = { method, path, query: url.searchParams, headers, body, zoneId, attempt };
+    const record = {
+      method,
+      path,
+      query: url.searchParams,
+      headers,
+      body,
+      zoneId,
+      attempt,
+      time: Date.now(),
+    };
     requests.push(record);
 
     const reply = handle ? await handle(record) : undefined;
