@@ -28960,9 +28960,8 @@ class CloudflareClient {
         const zones = envelope.result.flatMap((zone) => {
             const entry = (typeof zone === 'object' && zone !== null ? zone : {});
             const account = (typeof entry.account === 'object' && entry.account !== null ? entry.account : {});
-            return typeof entry.id === 'string' && entry.name === zoneName
-                ? [{ id: entry.id, account: String(account.name ?? account.id ?? '?') }]
-                : [];
+            const accountLabel = [account.name, account.id].filter((part) => typeof part === 'string').join(' ');
+            return typeof entry.id === 'string' && entry.name === zoneName ? [{ id: entry.id, account: accountLabel || '?' }] : [];
         });
         const [only] = zones;
         if (zones.length === 1 && only !== undefined)
