@@ -142,7 +142,7 @@ describe.each(runtimes())('dist/index.js on $name', (runtime) => {
     expect(cf.requests).toHaveLength(1);
     const log = formatLog(result.stdout);
     expect(log).toMatch(
-      /Error: 023e105f4ecef8ad9ca31a8372d0c353: HTTP 403 forbidden from Cloudflare: 10000 Authentication error \(cf-ray [0-9a-f]{16}-[A-Z]{3}\)\. Authentication failed/,
+      /Error: 023e105f4ecef8ad9ca31a8372d0c353: HTTP 403 forbidden from Cloudflare: 10000 Authentication error \(cf-ray [0-9a-f]{16}-[A-Z]{3}\)\. The token is invalid, expired, IP-restricted or lacks permission: verify it/,
     );
     expect(Object.keys(result.outputs)).toEqual(['results']);
   });

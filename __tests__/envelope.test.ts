@@ -82,7 +82,7 @@ describe('failure', () => {
       result: null,
     });
     expect(failure(answer, parseEnvelope(answer)).message).toMatch(
-      /^HTTP 200 from Cloudflare: 9109 Unauthorized to access requested resource \(cf-ray 8f1e2d3c4b5a6978-LHR\)\. The token cannot access this zone: .*SSL and Certificates > Edit/,
+      /^HTTP 200 from Cloudflare: 9109 Unauthorized to access requested resource \(cf-ray 8f1e2d3c4b5a6978-LHR\)\. The token cannot access this zone: .*SSL and Certificates on this zone \(Edit to apply/,
     );
   });
 });

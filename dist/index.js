@@ -28675,7 +28675,8 @@ function describeCauses(error) {
 }
 
 ;// CONCATENATED MODULE: ./src/cloudflare/hints.ts
-const PERMISSION = 'give the token Zone > SSL and Certificates > Edit on this zone (Cloudflare documents no permission for this endpoint; this is the expected one)';
+// Cloudflare documents no permission for this endpoint; this is the expected one (see README).
+const PERMISSION = 'Zone > SSL and Certificates on this zone (Edit to apply, Read to check or read)';
 // What to do, by Cloudflare error code: the codes users meet most with this endpoint.
 const BY_CODE = {
     971: 'Cloudflare rate-limited the token: lower concurrency, or spread large fleets across jobs further apart',
@@ -28687,8 +28688,8 @@ const BY_CODE = {
     7003: "check zone_id: it is the 32-hex-digit Zone ID from the zone's Overview page",
     9103: 'api_email and api_key do not match: check both, or use an API token instead',
     9106: 'no credentials reached Cloudflare: check the token secret is set for this workflow',
-    9109: `the token cannot access this zone: check zone_id, and ${PERMISSION}`,
-    10000: `authentication failed: the token is invalid, expired, IP-restricted, or lacks permission; ${PERMISSION}`,
+    9109: `the token cannot access this zone: check zone_id, and give the token ${PERMISSION}`,
+    10000: `the token is invalid, expired, IP-restricted or lacks permission: verify it (GET /user/tokens/verify) and give it ${PERMISSION}`,
 };
 /** One short "what to do" for a failed answer, or undefined when nothing useful can be said. */
 function hintFor(status, codes) {
@@ -28960,8 +28961,12 @@ class CloudflareClient {
         const zones = envelope.result.flatMap((zone) => {
             const entry = (typeof zone === 'object' && zone !== null ? zone : {});
             const account = (typeof entry.account === 'object' && entry.account !== null ? entry.account : {});
-            const accountLabel = [account.name, account.id].filter((part) => typeof part === 'string').join(' ');
-            return typeof entry.id === 'string' && entry.name === zoneName ? [{ id: entry.id, account: accountLabel || '?' }] : [];
+            const accountLabel = [account.name, account.id]
+                .filter((part) => typeof part === 'string')
+                .join(' ');
+            return typeof entry.id === 'string' && entry.name === zoneName
+                ? [{ id: entry.id, account: accountLabel || '?' }]
+                : [];
         });
         const [only] = zones;
         if (zones.length === 1 && only !== undefined)

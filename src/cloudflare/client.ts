@@ -98,8 +98,12 @@ export class CloudflareClient {
       const account = (
         typeof entry.account === 'object' && entry.account !== null ? entry.account : {}
       ) as Record<string, unknown>;
-      const accountLabel = [account.name, account.id].filter((part) => typeof part === 'string').join(' ');
-      return typeof entry.id === 'string' && entry.name === zoneName ? [{ id: entry.id, account: accountLabel || '?' }] : [];
+      const accountLabel = [account.name, account.id]
+        .filter((part) => typeof part === 'string')
+        .join(' ');
+      return typeof entry.id === 'string' && entry.name === zoneName
+        ? [{ id: entry.id, account: accountLabel || '?' }]
+        : [];
     });
     const [only] = zones;
     if (zones.length === 1 && only !== undefined) return only.id;
