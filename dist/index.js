@@ -29179,7 +29179,7 @@ var zone_task = __nccwpck_require__(1541);
  * Works every zone, `concurrency` at a time: names are looked up first, so a zone given both by ID
  * and by name is set once. Every zone is attempted whatever happens to the others.
  */
-async function runZones(settings, client) {
+async function runZones(settings, client, onDone = () => { }) {
     const requested = settings.enabled ?? null;
     const names = settings.zones.flatMap((ref) => (ref.zoneName === undefined ? [] : [ref.zoneName]));
     const lookups = await mapPool(names, settings.concurrency, async (zoneName) => {
@@ -29190,7 +29190,9 @@ async function runZones(settings, client) {
         }
         catch (error) {
             deadline.dispose();
-            return { failure: (0,zone_task/* failed */.gz)((0,zone_task/* emptyResult */.$)(null, zoneName, requested), error) };
+            const failure = (0,zone_task/* failed */.gz)((0,zone_task/* emptyResult */.$)(null, zoneName, requested), error);
+            onDone(failure);
+            return { failure };
         }
     });
     const targets = new Map();
@@ -29214,7 +29216,11 @@ async function runZones(settings, client) {
             target.deadline.dispose();
         }
     }
-    const results = await mapPool([...targets.values()], settings.concurrency, (target) => (0,zone_task/* processZone */.ee)(target, settings, client));
+    const results = await mapPool([...targets.values()], settings.concurrency, async (target) => {
+        const result = await (0,zone_task/* processZone */.ee)(target, settings, client);
+        onDone(result);
+        return result;
+    });
     return [
         ...results,
         ...lookups.flatMap(({ failure }) => (failure === undefined ? [] : [failure])),
@@ -29234,10 +29240,8 @@ var zone_refs = __nccwpck_require__(420);
 
 
 
-/** The only place that writes the log lines, annotations, outputs, summary and exit code for the zones. */
+/** With logResult, the only place that writes the zones' log lines, annotations, outputs, summary and exit code. */
 async function report(results, settings, redact) {
-    for (const result of results)
-        logResult(result, redact);
     setOutputs(results);
     const failures = results.filter((result) => result.error !== null);
     if (process.env.GITHUB_STEP_SUMMARY) {
@@ -29256,6 +29260,7 @@ async function report(results, settings, redact) {
             core/* info */.pq(`${failures.length} of ${results.length} zones failed.`);
     }
 }
+/** One zone's log line (or annotation), written as soon as the zone is done so long fleets show progress. */
 function logResult(result, redact) {
     const zone = (0,zone_refs/* describeZone */.C1)(result);
     for (const notice of result.notices)
@@ -29444,7 +29449,7 @@ async function run() {
             dispatcher: connection.dispatcher,
         });
         try {
-            const results = await runZones(settings, client);
+            const results = await runZones(settings, client, (result) => logResult(result, redact));
             await report(results, settings, redact);
         }
         finally {

@@ -17,6 +17,7 @@ import {
 export async function runZones(
   settings: Settings,
   client: CloudflareClient,
+  onDone: (result: ZoneResult) => void = () => {},
 ): Promise<ZoneResult[]> {
   const requested = settings.enabled ?? null;
   const names = settings.zones.flatMap((ref) => (ref.zoneName === undefined ? [] : [ref.zoneName]));
@@ -27,7 +28,9 @@ export async function runZones(
       return { target: { zoneId, zoneName, deadline } };
     } catch (error) {
       deadline.dispose();
-      return { failure: failed(emptyResult(null, zoneName, requested), error) };
+      const failure = failed(emptyResult(null, zoneName, requested), error);
+      onDone(failure);
+      return { failure };
     }
   });
 
@@ -51,9 +54,11 @@ export async function runZones(
     }
   }
 
-  const results = await mapPool([...targets.values()], settings.concurrency, (target) =>
-    processZone(target, settings, client),
-  );
+  const results = await mapPool([...targets.values()], settings.concurrency, async (target) => {
+    const result = await processZone(target, settings, client);
+    onDone(result);
+    return result;
+  });
   return [
     ...results,
     ...lookups.flatMap(({ failure }) => (failure === undefined ? [] : [failure])),

@@ -5,7 +5,7 @@ import { secretsOf } from './credentials.js';
 import { InputError, StepError, messageOf } from './errors.js';
 import { runZones } from './fleet.js';
 import { redactor } from './redact.js';
-import { report } from './report.js';
+import { logResult, report } from './report.js';
 import { readSettings } from './settings.js';
 
 /** The action: inputs, then every zone, then the report. Each failure ends as one clear line. */
@@ -27,7 +27,7 @@ export async function run(): Promise<void> {
       dispatcher: connection.dispatcher,
     });
     try {
-      const results = await runZones(settings, client);
+      const results = await runZones(settings, client, (result) => logResult(result, redact));
       await report(results, settings, redact);
     } finally {
       await connection.dispatcher.close();

@@ -5,13 +5,12 @@ import { type ZoneResult, onOff } from './zone-task.js';
 
 type Redact = (text: string) => string;
 
-/** The only place that writes the log lines, annotations, outputs, summary and exit code for the zones. */
+/** With logResult, the only place that writes the zones' log lines, annotations, outputs, summary and exit code. */
 export async function report(
   results: ZoneResult[],
   settings: Settings,
   redact: Redact,
 ): Promise<void> {
-  for (const result of results) logResult(result, redact);
   setOutputs(results);
 
   const failures = results.filter((result) => result.error !== null);
@@ -32,7 +31,8 @@ export async function report(
   }
 }
 
-function logResult(result: ZoneResult, redact: Redact): void {
+/** One zone's log line (or annotation), written as soon as the zone is done so long fleets show progress. */
+export function logResult(result: ZoneResult, redact: Redact): void {
   const zone = describeZone(result);
   for (const notice of result.notices)
     core.notice(redact(notice), { title: `Cloudflare: ${zone}` });
