@@ -1,12 +1,8 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
+import { describe, expect, it } from '@jest/globals';
 import { readFileSync } from 'node:fs';
-import {
-  type StandIn,
-  type StandInOptions,
-  DEFAULT_ZONE_ID,
-  startStandIn,
-} from '../stand-in/cloudflare.mjs';
+import { DEFAULT_ZONE_ID } from '../stand-in/cloudflare.mjs';
 import { formatLog, runAction, runtimes } from '../stand-in/runner.mjs';
+import { standInPerTest } from './harness/stand-in.js';
 
 const VERSION = (
   JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as {
@@ -15,16 +11,7 @@ const VERSION = (
 ).version;
 const SETTING_PATH = `/client/v4/zones/${DEFAULT_ZONE_ID}/settings/auto_origin_tls_kex`;
 
-let standIn: StandIn | undefined;
-afterEach(async () => {
-  await standIn?.close();
-  standIn = undefined;
-});
-
-async function start(options: StandInOptions = {}): Promise<StandIn> {
-  standIn = await startStandIn(options);
-  return standIn;
-}
+const start = standInPerTest();
 
 // The bundle as committed, run as the runner runs it, on the machine's Node and on Node 24.
 describe.each(runtimes())('dist/index.js on $name', (runtime) => {

@@ -1,11 +1,7 @@
 import { afterEach, beforeAll, describe, expect, it } from '@jest/globals';
-import {
-  type StandIn,
-  type StandInOptions,
-  DEFAULT_ZONE_ID,
-  startStandIn,
-} from '../stand-in/cloudflare.mjs';
+import { DEFAULT_ZONE_ID, startStandIn } from '../stand-in/cloudflare.mjs';
 import { formatLog, runAction, runtimes } from '../stand-in/runner.mjs';
+import { standInPerTest } from './harness/stand-in.js';
 import { type Proxy, closedPort, startProxy } from './harness/proxy.js';
 import { type TestCertificates, makeCertificates } from './harness/tls.js';
 
@@ -13,19 +9,12 @@ import { type TestCertificates, makeCertificates } from './harness/tls.js';
 const runtime = runtimes().find((candidate) => candidate.name === 'node24') ?? runtimes()[0];
 const SLACK_MS = 5000;
 
-let standIn: StandIn | undefined;
+const start = standInPerTest();
 let proxy: Proxy | undefined;
 afterEach(async () => {
-  await standIn?.close();
   await proxy?.close();
-  standIn = undefined;
   proxy = undefined;
 });
-
-async function start(options: StandInOptions = {}): Promise<StandIn> {
-  standIn = await startStandIn(options);
-  return standIn;
-}
 
 function run(
   cf: { url: string; token: string },

@@ -1,12 +1,7 @@
-import { afterEach, describe, expect, it } from '@jest/globals';
-import {
-  type StandIn,
-  type StandInOptions,
-  DEFAULT_ACCOUNT_ID,
-  DEFAULT_ZONE_ID,
-  startStandIn,
-} from '../stand-in/cloudflare.mjs';
+import { describe, expect, it } from '@jest/globals';
+import { type StandIn, DEFAULT_ACCOUNT_ID, DEFAULT_ZONE_ID } from '../stand-in/cloudflare.mjs';
 import { formatLog, runAction, runtimes } from '../stand-in/runner.mjs';
+import { standInPerTest } from './harness/stand-in.js';
 
 const runtime = runtimes().find((candidate) => candidate.name === 'node24') ?? runtimes()[0];
 const ID_A = 'aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa';
@@ -14,16 +9,7 @@ const ID_B = 'bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb';
 const UNKNOWN = 'cccccccccccccccccccccccccccccccc';
 const OTHER_ACCOUNT = '0123456789abcdef0123456789abcdef';
 
-let standIn: StandIn | undefined;
-afterEach(async () => {
-  await standIn?.close();
-  standIn = undefined;
-});
-
-async function start(options: StandInOptions = {}): Promise<StandIn> {
-  standIn = await startStandIn(options);
-  return standIn;
-}
+const start = standInPerTest();
 
 function run(cf: StandIn, inputs: Record<string, string>, options: { summary?: boolean } = {}) {
   return runAction({
