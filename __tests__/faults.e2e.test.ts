@@ -389,6 +389,24 @@ describe('TLS and proxies', () => {
     );
   });
 
+  it('verifies certificates even when the job sets NODE_TLS_REJECT_UNAUTHORIZED=0, directly and through a proxy', async () => {
+    const cf = await startTls();
+    proxy = await startProxy();
+    const direct = await run(cf, {}, { NODE_TLS_REJECT_UNAUTHORIZED: '0' });
+    const proxied = await run(
+      cf,
+      {},
+      { NODE_TLS_REJECT_UNAUTHORIZED: '0', HTTPS_PROXY: proxy.url },
+    );
+
+    for (const result of [direct, proxied]) {
+      expect(result.code).toBe(1);
+      expect(log(result)).toContain('UNABLE_TO_VERIFY_LEAF_SIGNATURE');
+    }
+    expect(proxy.tunnels).toHaveLength(1);
+    expect(cf.requests).toHaveLength(0);
+  });
+
   it('makes nothing of proxies when none is set', async () => {
     const cf = await start();
     const result = await run(cf);

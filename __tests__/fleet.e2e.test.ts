@@ -238,6 +238,36 @@ describe('many zones', () => {
   });
 });
 
+describe('rate-limit budget waits', () => {
+  it('do not count against timeout_seconds, and are announced once', async () => {
+    const ids = Array.from({ length: 8 }, (_, i) => String(i + 1).repeat(32));
+    const cf = await start({
+      zones: Object.fromEntries(ids.map((id) => [id, { name: `z${id[0]}.example` }])),
+      rateLimit: { limit: 10, windowSeconds: 3 },
+    });
+    // 16 requests (GET and PATCH per zone) against 10 per 3 s: some zones wait between their two.
+    const result = await run(cf, {
+      zone_id: ids.join(' '),
+      enabled: 'true',
+      skip_unchanged: 'true',
+      timeout_seconds: '1',
+      concurrency: '8',
+    });
+
+    expect(result.code).toBe(0);
+    expect(ids.every((id) => cf.zones[id]?.enabled === true)).toBe(true);
+    expect(cf.rateLimited).toBe(0);
+    const waits = formatLog(result.stdout)
+      .split('\n')
+      .filter((line) => line.startsWith('Waiting '));
+    expect(waits).toEqual([
+      expect.stringMatching(
+        /^Waiting [1-3]s before the next request: the token's rate-limit window is spent\.$/,
+      ),
+    ]);
+  });
+});
+
 describe('zone names', () => {
   it('looks a name up, then sets that zone', async () => {
     const cf = await start();
@@ -295,7 +325,11 @@ describe('zone names', () => {
     expect(log).toMatch(
       /shared\.example: 2 zones are named shared\.example \(accounts: .*\): set account_id, or use zone_id/,
     );
-    expect(results(result.outputs)).toHaveLength(3);
+    expect(results(result.outputs).map((entry) => entry['zone_name'])).toEqual([
+      'shared.example',
+      'missing.example',
+      'example.com',
+    ]);
   });
 
   it('narrows a lookup to account_id', async () => {

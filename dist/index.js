@@ -28429,6 +28429,95 @@ __nccwpck_require__.d(__webpack_exports__, {
 var core = __nccwpck_require__(6257);
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/cloudflare/budget.ts
+
+function first(value) {
+    return Array.isArray(value) ? value[0] : value;
+}
+/** Reads `r` (remaining) and `t` (seconds to reset) from an IETF `RateLimit` header, e.g. `"default";r=50;t=30`. */
+function parseRateLimit(headers) {
+    const value = first(headers['ratelimit']);
+    if (value === undefined)
+        return undefined;
+    const remaining = /(?:^|;)\s*r=(\d+)/.exec(value)?.[1];
+    const reset = /(?:^|;)\s*t=(\d+)/.exec(value)?.[1];
+    return remaining === undefined || reset === undefined
+        ? undefined
+        : { remaining: Number(remaining), resetSeconds: Number(reset) };
+}
+/** Reads `q` (requests per window) from `RateLimit-Policy`, e.g. `"default";q=1200;w=300`. */
+function parseQuota(headers) {
+    const quota = /(?:^|;)\s*q=(\d+)/.exec(first(headers['ratelimit-policy']) ?? '')?.[1];
+    return quota === undefined ? undefined : Number(quota);
+}
+/**
+ * The token's request budget, shared by every zone's worker: each request sent takes one from what
+ * Cloudflare last said remains; when none remains every worker waits for the window to reset, and
+ * a 429's Retry-After pauses them all. This keeps a fleet under the limit instead of tripping 429s.
+ */
+class RateLimitBudget {
+    onWait;
+    now;
+    remaining;
+    quota;
+    resetAt = 0;
+    pausedUntil = 0;
+    inFlight = 0;
+    announcedUntil = Number.NEGATIVE_INFINITY;
+    /** `onWait` hears of each new wait once, however many workers share it. */
+    constructor(onWait = () => { }, now = Date.now) {
+        this.onWait = onWait;
+        this.now = now;
+    }
+    /** The wait before the next request may be sent, in ms (0: send now). */
+    waitMs() {
+        const now = this.now();
+        if (now < this.pausedUntil)
+            return this.pausedUntil - now;
+        if (this.remaining !== undefined && this.remaining <= 0) {
+            if (now < this.resetAt)
+                return this.resetAt - now;
+            this.remaining = this.quota;
+        }
+        return 0;
+    }
+    /** Waits for room, then takes one request from the budget. */
+    async acquire() {
+        for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) {
+            const until = this.now() + wait;
+            // Answers within one window move its reset by a few ms: that is still the same wait.
+            if (wait >= 1000 && until > this.announcedUntil + 1000) {
+                this.announcedUntil = until;
+                this.onWait(wait, this.now() < this.pausedUntil
+                    ? 'Cloudflare answered 429'
+                    : "the token's rate-limit window is spent");
+            }
+            await (0,promises_namespaceObject.setTimeout)(wait);
+        }
+        if (this.remaining !== undefined)
+            this.remaining -= 1;
+        this.inFlight += 1;
+    }
+    /** Records an answer (or a failed attempt, without headers) for a request taken with acquire(). */
+    release(headers) {
+        this.inFlight = Math.max(0, this.inFlight - 1);
+        if (headers === undefined)
+            return;
+        this.quota = parseQuota(headers) ?? this.quota;
+        const limit = parseRateLimit(headers);
+        if (limit === undefined)
+            return;
+        // Requests still in flight may not be counted in `r` yet: assume they are not, to stay under the limit.
+        const remaining = limit.remaining - this.inFlight;
+        this.remaining = this.remaining === undefined ? remaining : Math.min(this.remaining, remaining);
+        this.resetAt = this.now() + limit.resetSeconds * 1000;
+    }
+    /** A 429: every worker waits this long before its next request. */
+    pause(ms) {
+        this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    }
+}
+
 ;// CONCATENATED MODULE: ./src/api-url.ts
 const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 /** Parses api_url: https anywhere, plain http only to loopback so a credential never crosses a network in clear. */
@@ -28534,92 +28623,6 @@ var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/version.ts
 // Written by script/version.mjs from package.json at build time; a test keeps them equal.
 const VERSION = '1.0.0';
-
-;// CONCATENATED MODULE: ./src/cloudflare/budget.ts
-
-function first(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
-/** Reads `r` (remaining) and `t` (seconds to reset) from an IETF `RateLimit` header, e.g. `"default";r=50;t=30`. */
-function parseRateLimit(headers) {
-    const value = first(headers['ratelimit']);
-    if (value === undefined)
-        return undefined;
-    const remaining = /(?:^|;)\s*r=(\d+)/.exec(value)?.[1];
-    const reset = /(?:^|;)\s*t=(\d+)/.exec(value)?.[1];
-    return remaining === undefined || reset === undefined
-        ? undefined
-        : { remaining: Number(remaining), resetSeconds: Number(reset) };
-}
-/** Reads `q` (requests per window) from `RateLimit-Policy`, e.g. `"default";q=1200;w=300`. */
-function parseQuota(headers) {
-    const quota = /(?:^|;)\s*q=(\d+)/.exec(first(headers['ratelimit-policy']) ?? '')?.[1];
-    return quota === undefined ? undefined : Number(quota);
-}
-class BudgetWaitTooLong extends Error {
-    waitMs;
-    constructor(waitMs) {
-        super(`the rate-limit budget needs a ${Math.ceil(waitMs / 1000)}s wait`);
-        this.waitMs = waitMs;
-    }
-}
-/**
- * The token's request budget, shared by every zone's worker: each request sent takes one from what
- * Cloudflare last said remains; when none remains every worker waits for the window to reset, and
- * a 429's Retry-After pauses them all. This keeps a fleet under the limit instead of tripping 429s.
- */
-class RateLimitBudget {
-    now;
-    remaining;
-    quota;
-    resetAt = 0;
-    pausedUntil = 0;
-    inFlight = 0;
-    constructor(now = Date.now) {
-        this.now = now;
-    }
-    /** The wait before the next request may be sent, in ms (0: send now). */
-    waitMs() {
-        const now = this.now();
-        if (now < this.pausedUntil)
-            return this.pausedUntil - now;
-        if (this.remaining !== undefined && this.remaining <= 0) {
-            if (now < this.resetAt)
-                return this.resetAt - now;
-            this.remaining = this.quota;
-        }
-        return 0;
-    }
-    /** Waits for room, then takes one request from the budget. Throws when the wait exceeds `maxWaitMs`. */
-    async acquire(maxWaitMs = Number.POSITIVE_INFINITY, signal) {
-        for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) {
-            if (wait > maxWaitMs)
-                throw new BudgetWaitTooLong(wait);
-            await (0,promises_namespaceObject.setTimeout)(wait, undefined, { signal });
-        }
-        if (this.remaining !== undefined)
-            this.remaining -= 1;
-        this.inFlight += 1;
-    }
-    /** Records an answer (or a failed attempt, without headers) for a request taken with acquire(). */
-    release(headers) {
-        this.inFlight = Math.max(0, this.inFlight - 1);
-        if (headers === undefined)
-            return;
-        this.quota = parseQuota(headers) ?? this.quota;
-        const limit = parseRateLimit(headers);
-        if (limit === undefined)
-            return;
-        // Requests still in flight may not be counted in `r` yet: assume they are not, to stay under the limit.
-        const remaining = limit.remaining - this.inFlight;
-        this.remaining = this.remaining === undefined ? remaining : Math.min(this.remaining, remaining);
-        this.resetAt = this.now() + limit.resetSeconds * 1000;
-    }
-    /** A 429: every worker waits this long before its next request. */
-    pause(ms) {
-        this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
-    }
-}
 
 ;// CONCATENATED MODULE: ./src/cloudflare/causes.ts
 function asCause(value) {
@@ -28997,7 +29000,7 @@ class CloudflareClient {
         const total = maxRetries + 1;
         for (let attempt = 1;; attempt += 1) {
             const of = total > 1 ? ` (attempt ${attempt} of ${total})` : '';
-            await this.acquireBudget(deadline, method);
+            await this.acquireBudget(deadline);
             deadline.start();
             const started = Date.now();
             let answer;
@@ -29045,19 +29048,14 @@ class CloudflareClient {
             await this.pause(asked ?? backoffMs(attempt, random), deadline, `a retry after HTTP ${answer.status}${of}`);
         }
     }
-    async acquireBudget(deadline, method) {
-        deadline.waitingFor = `the rate-limit budget before ${method}`;
+    // Waiting for the shared budget is scheduling, not this zone's network time: the deadline stops.
+    async acquireBudget(deadline) {
+        deadline.pause();
         try {
-            // Before a zone's first request the wait is free; after it, the wait must fit in the deadline.
-            await this.budget.acquire(deadline.started ? deadline.remainingMs() : Number.POSITIVE_INFINITY, deadline.signal);
+            await this.budget.acquire();
         }
-        catch (error) {
-            if (error instanceof BudgetWaitTooLong) {
-                throw new errors/* StepError */.zg(`Cloudflare's rate limit for this token needs a ${Math.ceil(error.waitMs / 1000)}s wait but only ${Math.floor(deadline.remainingMs() / 1000)}s of timeout_seconds remain: lower concurrency, or raise timeout_seconds`);
-            }
-            if (deadline.expired)
-                throw deadline.error();
-            throw error;
+        finally {
+            deadline.resume();
         }
     }
     async pause(ms, deadline, what) {
@@ -29110,7 +29108,14 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
  * verified; NODE_EXTRA_CA_CERTS is honoured by Node itself.
  */
 function createConnection(env = process.env) {
-    const options = { connect: { timeout: 10_000 }, keepAliveTimeout: 10_000 };
+    // Verification is explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job cannot switch it off.
+    const tls = { rejectUnauthorized: true };
+    const options = {
+        connect: { timeout: 10_000, ...tls },
+        requestTls: tls,
+        proxyTls: tls,
+        keepAliveTimeout: 10_000,
+    };
     const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '') !== '');
     if (set.length === 0)
         return { dispatcher: new undici.Agent(options), proxies: [], secrets: [] };
@@ -29177,54 +29182,47 @@ var zone_task = __nccwpck_require__(1541);
 
 /**
  * Works every zone, `concurrency` at a time: names are looked up first, so a zone given both by ID
- * and by name is set once. Every zone is attempted whatever happens to the others.
+ * and by name is set once. Every zone is attempted whatever happens to the others; results keep the
+ * order in which the zones were given (IDs, then names).
  */
 async function runZones(settings, client, onDone = () => { }) {
     const requested = settings.enabled ?? null;
-    const names = settings.zones.flatMap((ref) => (ref.zoneName === undefined ? [] : [ref.zoneName]));
-    const lookups = await mapPool(names, settings.concurrency, async (zoneName) => {
+    const slots = await mapPool(settings.zones, settings.concurrency, async (ref) => {
         const deadline = (0,zone_task/* newDeadline */.zp)(settings);
+        if (ref.zoneId !== undefined)
+            return { zoneId: ref.zoneId, zoneName: null, deadline };
         try {
-            const zoneId = await client.findZone(zoneName, settings.accountId, deadline);
-            return { target: { zoneId, zoneName, deadline } };
+            const zoneId = await client.findZone(ref.zoneName, settings.accountId, deadline);
+            return { zoneId, zoneName: ref.zoneName, deadline };
         }
         catch (error) {
             deadline.dispose();
-            const failure = (0,zone_task/* failed */.gz)((0,zone_task/* emptyResult */.$)(null, zoneName, requested), error);
+            const failure = (0,zone_task/* failed */.gz)((0,zone_task/* emptyResult */.$)(null, ref.zoneName, requested), error);
             onDone(failure);
-            return { failure };
+            return failure;
         }
     });
+    // One target per zone ID: a name that resolves to a zone already listed only adds its name.
     const targets = new Map();
-    for (const ref of settings.zones) {
-        if (ref.zoneId !== undefined)
-            targets.set(ref.zoneId, {
-                zoneId: ref.zoneId,
-                zoneName: null,
-                deadline: (0,zone_task/* newDeadline */.zp)(settings),
-            });
-    }
-    for (const { target } of lookups) {
-        if (target === undefined)
-            continue;
-        const known = targets.get(target.zoneId);
+    const ordered = slots.flatMap((slot) => {
+        if (!('deadline' in slot))
+            return [slot];
+        const known = targets.get(slot.zoneId);
         if (known === undefined) {
-            targets.set(target.zoneId, target);
+            targets.set(slot.zoneId, slot);
+            return [slot];
         }
-        else {
-            known.zoneName = target.zoneName;
-            target.deadline.dispose();
-        }
-    }
-    const results = await mapPool([...targets.values()], settings.concurrency, async (target) => {
-        const result = await (0,zone_task/* processZone */.ee)(target, settings, client);
+        known.zoneName ??= slot.zoneName;
+        slot.deadline.dispose();
+        return [];
+    });
+    return mapPool(ordered, settings.concurrency, async (slot) => {
+        if (!('deadline' in slot))
+            return slot;
+        const result = await (0,zone_task/* processZone */.ee)(slot, settings, client);
         onDone(result);
         return result;
     });
-    return [
-        ...results,
-        ...lookups.flatMap(({ failure }) => (failure === undefined ? [] : [failure])),
-    ];
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -29429,6 +29427,7 @@ function integerInput(name, fallback, min, max, problems) {
 
 
 
+
 /** The action: inputs, then every zone, then the report. Each failure ends as one clear line. */
 async function run() {
     let redact = (text) => text;
@@ -29447,6 +29446,7 @@ async function run() {
             credentials: settings.credentials,
             maxRetries: settings.maxRetries,
             dispatcher: connection.dispatcher,
+            budget: new RateLimitBudget((ms, why) => core/* info */.pq(`Waiting ${Math.ceil(ms / 1000)}s before the next request: ${why}.`)),
         });
         try {
             const results = await runZones(settings, client, (result) => logResult(result, redact));
@@ -29546,24 +29546,40 @@ var errors = __nccwpck_require__(3916);
 ;// CONCATENATED MODULE: ./src/cloudflare/deadline.ts
 
 /**
- * One zone's time budget across all its attempts and waits. It starts with the zone's first request,
- * so time queued behind other zones does not count.
+ * One zone's time budget across all its attempts and waits. It starts with the zone's first request
+ * and stops while the zone waits for the shared rate-limit budget: time queued behind other zones,
+ * or for the token's window to reset, is scheduling, not this zone's network time.
  */
 class Deadline {
     timeoutMs;
     controller = new AbortController();
     endsAt;
     timer;
+    pausedWithMs;
     /** What the zone is doing now, for the timeout message. */
     waitingFor = 'the first request';
     constructor(timeoutSeconds) {
         this.timeoutMs = timeoutSeconds * 1000;
     }
     start() {
-        if (this.endsAt !== undefined)
+        if (this.endsAt === undefined)
+            this.arm(this.timeoutMs);
+    }
+    pause() {
+        if (this.endsAt === undefined || this.pausedWithMs !== undefined || this.expired)
             return;
-        this.endsAt = Date.now() + this.timeoutMs;
-        this.timer = setTimeout(() => this.controller.abort(this.error()), this.timeoutMs);
+        this.pausedWithMs = this.remainingMs();
+        clearTimeout(this.timer);
+    }
+    resume() {
+        if (this.pausedWithMs === undefined)
+            return;
+        this.arm(this.pausedWithMs);
+        this.pausedWithMs = undefined;
+    }
+    arm(ms) {
+        this.endsAt = Date.now() + ms;
+        this.timer = setTimeout(() => this.controller.abort(this.error()), ms);
         this.timer.unref();
     }
     get started() {
@@ -29576,6 +29592,8 @@ class Deadline {
         return this.controller.signal.aborted;
     }
     remainingMs(now = Date.now()) {
+        if (this.pausedWithMs !== undefined)
+            return this.pausedWithMs;
         return this.endsAt === undefined ? this.timeoutMs : Math.max(0, this.endsAt - now);
     }
     error() {

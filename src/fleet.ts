@@ -12,7 +12,8 @@ import {
 
 /**
  * Works every zone, `concurrency` at a time: names are looked up first, so a zone given both by ID
- * and by name is set once. Every zone is attempted whatever happens to the others.
+ * and by name is set once. Every zone is attempted whatever happens to the others; results keep the
+ * order in which the zones were given (IDs, then names).
  */
 export async function runZones(
   settings: Settings,
@@ -20,47 +21,42 @@ export async function runZones(
   onDone: (result: ZoneResult) => void = () => {},
 ): Promise<ZoneResult[]> {
   const requested = settings.enabled ?? null;
-  const names = settings.zones.flatMap((ref) => (ref.zoneName === undefined ? [] : [ref.zoneName]));
-  const lookups = await mapPool(names, settings.concurrency, async (zoneName) => {
-    const deadline = newDeadline(settings);
-    try {
-      const zoneId = await client.findZone(zoneName, settings.accountId, deadline);
-      return { target: { zoneId, zoneName, deadline } };
-    } catch (error) {
-      deadline.dispose();
-      const failure = failed(emptyResult(null, zoneName, requested), error);
-      onDone(failure);
-      return { failure };
+  const slots = await mapPool(
+    settings.zones,
+    settings.concurrency,
+    async (ref): Promise<Target | ZoneResult> => {
+      const deadline = newDeadline(settings);
+      if (ref.zoneId !== undefined) return { zoneId: ref.zoneId, zoneName: null, deadline };
+      try {
+        const zoneId = await client.findZone(ref.zoneName, settings.accountId, deadline);
+        return { zoneId, zoneName: ref.zoneName, deadline };
+      } catch (error) {
+        deadline.dispose();
+        const failure = failed(emptyResult(null, ref.zoneName, requested), error);
+        onDone(failure);
+        return failure;
+      }
+    },
+  );
+
+  // One target per zone ID: a name that resolves to a zone already listed only adds its name.
+  const targets = new Map<string, Target>();
+  const ordered = slots.flatMap((slot): (Target | ZoneResult)[] => {
+    if (!('deadline' in slot)) return [slot];
+    const known = targets.get(slot.zoneId);
+    if (known === undefined) {
+      targets.set(slot.zoneId, slot);
+      return [slot];
     }
+    known.zoneName ??= slot.zoneName;
+    slot.deadline.dispose();
+    return [];
   });
 
-  const targets = new Map<string, Target>();
-  for (const ref of settings.zones) {
-    if (ref.zoneId !== undefined)
-      targets.set(ref.zoneId, {
-        zoneId: ref.zoneId,
-        zoneName: null,
-        deadline: newDeadline(settings),
-      });
-  }
-  for (const { target } of lookups) {
-    if (target === undefined) continue;
-    const known = targets.get(target.zoneId);
-    if (known === undefined) {
-      targets.set(target.zoneId, target);
-    } else {
-      known.zoneName = target.zoneName;
-      target.deadline.dispose();
-    }
-  }
-
-  const results = await mapPool([...targets.values()], settings.concurrency, async (target) => {
-    const result = await processZone(target, settings, client);
+  return mapPool(ordered, settings.concurrency, async (slot) => {
+    if (!('deadline' in slot)) return slot;
+    const result = await processZone(slot, settings, client);
     onDone(result);
     return result;
   });
-  return [
-    ...results,
-    ...lookups.flatMap(({ failure }) => (failure === undefined ? [] : [failure])),
-  ];
 }

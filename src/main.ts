@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { RateLimitBudget } from './cloudflare/budget.js';
 import { CloudflareClient } from './cloudflare/client.js';
 import { createConnection } from './cloudflare/dispatcher.js';
 import { secretsOf } from './credentials.js';
@@ -25,6 +26,9 @@ export async function run(): Promise<void> {
       credentials: settings.credentials,
       maxRetries: settings.maxRetries,
       dispatcher: connection.dispatcher,
+      budget: new RateLimitBudget((ms, why) =>
+        core.info(`Waiting ${Math.ceil(ms / 1000)}s before the next request: ${why}.`),
+      ),
     });
     try {
       const results = await runZones(settings, client, (result) => logResult(result, redact));

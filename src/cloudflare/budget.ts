@@ -25,12 +25,6 @@ export function parseQuota(headers: Headers): number | undefined {
   return quota === undefined ? undefined : Number(quota);
 }
 
-export class BudgetWaitTooLong extends Error {
-  constructor(readonly waitMs: number) {
-    super(`the rate-limit budget needs a ${Math.ceil(waitMs / 1000)}s wait`);
-  }
-}
-
 /**
  * The token's request budget, shared by every zone's worker: each request sent takes one from what
  * Cloudflare last said remains; when none remains every worker waits for the window to reset, and
@@ -42,8 +36,13 @@ export class RateLimitBudget {
   private resetAt = 0;
   private pausedUntil = 0;
   private inFlight = 0;
+  private announcedUntil = Number.NEGATIVE_INFINITY;
 
-  constructor(private readonly now: () => number = Date.now) {}
+  /** `onWait` hears of each new wait once, however many workers share it. */
+  constructor(
+    private readonly onWait: (ms: number, why: string) => void = () => {},
+    private readonly now: () => number = Date.now,
+  ) {}
 
   /** The wait before the next request may be sent, in ms (0: send now). */
   waitMs(): number {
@@ -56,11 +55,21 @@ export class RateLimitBudget {
     return 0;
   }
 
-  /** Waits for room, then takes one request from the budget. Throws when the wait exceeds `maxWaitMs`. */
-  async acquire(maxWaitMs = Number.POSITIVE_INFINITY, signal?: AbortSignal): Promise<void> {
+  /** Waits for room, then takes one request from the budget. */
+  async acquire(): Promise<void> {
     for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) {
-      if (wait > maxWaitMs) throw new BudgetWaitTooLong(wait);
-      await sleep(wait, undefined, { signal });
+      const until = this.now() + wait;
+      // Answers within one window move its reset by a few ms: that is still the same wait.
+      if (wait >= 1000 && until > this.announcedUntil + 1000) {
+        this.announcedUntil = until;
+        this.onWait(
+          wait,
+          this.now() < this.pausedUntil
+            ? 'Cloudflare answered 429'
+            : "the token's rate-limit window is spent",
+        );
+      }
+      await sleep(wait);
     }
     if (this.remaining !== undefined) this.remaining -= 1;
     this.inFlight += 1;

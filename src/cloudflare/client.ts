@@ -5,7 +5,7 @@ import { joinUrl } from '../api-url.js';
 import { type Credentials, authHeaders } from '../credentials.js';
 import { StepError } from '../errors.js';
 import { VERSION } from '../version.js';
-import { BudgetWaitTooLong, RateLimitBudget } from './budget.js';
+import { RateLimitBudget } from './budget.js';
 import { describeCauses } from './causes.js';
 import type { Deadline } from './deadline.js';
 import {
@@ -155,7 +155,7 @@ export class CloudflareClient {
     const total = maxRetries + 1;
     for (let attempt = 1; ; attempt += 1) {
       const of = total > 1 ? ` (attempt ${attempt} of ${total})` : '';
-      await this.acquireBudget(deadline, method);
+      await this.acquireBudget(deadline);
       deadline.start();
       const started = Date.now();
       let answer: Answer;
@@ -215,22 +215,13 @@ export class CloudflareClient {
     }
   }
 
-  private async acquireBudget(deadline: Deadline, method: string): Promise<void> {
-    deadline.waitingFor = `the rate-limit budget before ${method}`;
+  // Waiting for the shared budget is scheduling, not this zone's network time: the deadline stops.
+  private async acquireBudget(deadline: Deadline): Promise<void> {
+    deadline.pause();
     try {
-      // Before a zone's first request the wait is free; after it, the wait must fit in the deadline.
-      await this.budget.acquire(
-        deadline.started ? deadline.remainingMs() : Number.POSITIVE_INFINITY,
-        deadline.signal,
-      );
-    } catch (error) {
-      if (error instanceof BudgetWaitTooLong) {
-        throw new StepError(
-          `Cloudflare's rate limit for this token needs a ${Math.ceil(error.waitMs / 1000)}s wait but only ${Math.floor(deadline.remainingMs() / 1000)}s of timeout_seconds remain: lower concurrency, or raise timeout_seconds`,
-        );
-      }
-      if (deadline.expired) throw deadline.error();
-      throw error;
+      await this.budget.acquire();
+    } finally {
+      deadline.resume();
     }
   }
 

@@ -17,7 +17,14 @@ export interface Connection {
  * verified; NODE_EXTRA_CA_CERTS is honoured by Node itself.
  */
 export function createConnection(env: NodeJS.ProcessEnv = process.env): Connection {
-  const options = { connect: { timeout: 10_000 }, keepAliveTimeout: 10_000 };
+  // Verification is explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job cannot switch it off.
+  const tls = { rejectUnauthorized: true };
+  const options = {
+    connect: { timeout: 10_000, ...tls },
+    requestTls: tls,
+    proxyTls: tls,
+    keepAliveTimeout: 10_000,
+  };
   const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '') !== '');
   if (set.length === 0) return { dispatcher: new Agent(options), proxies: [], secrets: [] };
 
