@@ -1,5 +1,6 @@
 import * as core from '@actions/core';
 import type { Settings } from './settings.js';
+import { writeSummary } from './summary.js';
 import { describeZone } from './zone-refs.js';
 import { type ZoneResult, onOff } from './zone-task.js';
 
@@ -16,8 +17,6 @@ export async function report(
   const failures = results.filter((result) => result.error !== null);
   if (process.env.GITHUB_STEP_SUMMARY) {
     try {
-      // Loaded only here: the summary and its run context are off the request's path.
-      const { writeSummary } = await import('./summary.js');
       await writeSummary(results, settings, redact);
     } catch (error) {
       core.warning(

@@ -1,5 +1,5 @@
 import * as core from '@actions/core';
-import { context } from '@actions/github';
+import { runContext } from './run-context.js';
 import type { Settings } from './settings.js';
 import { describeZone } from './zone-refs.js';
 import { type ZoneResult, onOff } from './zone-task.js';
@@ -64,9 +64,8 @@ export async function writeSummary(
 }
 
 function runLink(): string | undefined {
-  const repository = process.env.GITHUB_REPOSITORY;
-  if (!repository) return undefined;
-  const { serverUrl, runId, eventName, sha } = context;
-  const url = `${serverUrl}/${repository}/actions/runs/${runId}`;
-  return `${escape(repository)} · ${escape(eventName)} · ${escape(sha.slice(0, 7))} · <a href="${escape(url)}">run ${runId}</a>`;
+  const run = runContext();
+  if (run === undefined) return undefined;
+  const parts = [run.repository, run.eventName, run.sha.slice(0, 7)].filter((part) => part !== '');
+  return `${parts.map(escape).join(' · ')} · <a href="${escape(run.runUrl)}">run ${escape(run.runId)}</a>`;
 }

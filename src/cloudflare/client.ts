@@ -1,6 +1,6 @@
 import * as core from '@actions/core';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from 'undici';
+import type { Dispatcher } from './undici.js';
 import { joinUrl } from '../api-url.js';
 import { type Credentials, authHeaders } from '../credentials.js';
 import { StepError } from '../errors.js';

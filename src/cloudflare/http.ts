@@ -1,4 +1,4 @@
-import { type Dispatcher, request } from 'undici';
+import type { Dispatcher } from './undici.js';
 import { StepError } from '../errors.js';
 import type { Answer } from './envelope.js';
 
@@ -20,11 +20,13 @@ export interface Attempt {
 /** Sends one request and reads the whole answer. Network errors are thrown as they come, for the caller to name. */
 export async function send(attempt: Attempt): Promise<Answer> {
   attempt.onPhase('headers');
-  const response = await request(attempt.url, {
+  const url = new URL(attempt.url);
+  const response = await attempt.dispatcher.request({
+    origin: url.origin,
+    path: `${url.pathname}${url.search}`,
     method: attempt.method,
     headers: attempt.headers,
     body: attempt.body,
-    dispatcher: attempt.dispatcher,
     signal: attempt.signal,
     headersTimeout: attempt.timeoutMs,
     bodyTimeout: attempt.timeoutMs,
