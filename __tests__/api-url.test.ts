@@ -33,6 +33,12 @@ describe('parseApiUrl', () => {
     );
     expect(parseApiUrl('api.cloudflare.com').problems[0]).toContain('is not a URL');
   });
+
+  it('never quotes an unparsable URL that may hold a password', () => {
+    expect(parseApiUrl('https://user:hunter2secret@').problems).toEqual([
+      'api_url is not a URL: expected e.g. https://api.cloudflare.com/client/v4',
+    ]);
+  });
 });
 
 describe('joinUrl', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { RateLimitBudget, parseQuota, parseRateLimit } from '../src/cloudflare/budget.js';
+import { RateLimitBudget, parsePolicy, parseRateLimit } from '../src/cloudflare/budget.js';
 
 describe('RateLimit headers', () => {
   it('reads r and t from RateLimit and q from RateLimit-Policy', () => {
@@ -7,7 +7,10 @@ describe('RateLimit headers', () => {
       remaining: 50,
       resetSeconds: 30,
     });
-    expect(parseQuota({ 'ratelimit-policy': '"default";q=1200;w=300' })).toBe(1200);
+    expect(parsePolicy({ 'ratelimit-policy': '"default";q=1200;w=300' })).toEqual({
+      quota: 1200,
+      windowSeconds: 300,
+    });
     expect(parseRateLimit({})).toBeUndefined();
   });
 });
@@ -52,5 +55,17 @@ describe('RateLimitBudget', () => {
     now = 1_000;
     await Promise.all([first, second]);
     expect(heard).toEqual(['1000 Cloudflare answered 429']);
+  });
+
+  it('never believes a reset further off than the window', async () => {
+    const budget = new RateLimitBudget(undefined, () => 0);
+    await budget.acquire();
+    budget.release({ ratelimit: '"default";r=0;t=100000' });
+    expect(budget.waitMs()).toBe(300_000);
+    budget.release({
+      ratelimit: '"default";r=0;t=100000',
+      'ratelimit-policy': '"default";q=10;w=2',
+    });
+    expect(budget.waitMs()).toBe(2_000);
   });
 });

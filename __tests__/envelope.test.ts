@@ -69,7 +69,7 @@ describe('failure', () => {
     });
     const error = failure(answer, parseEnvelope(answer));
     expect(error.message).toBe(
-      'HTTP 400 bad request from Cloudflare: 6003 Invalid request headers (6111 Invalid format for Authorization header); 1009 Missing field \'enabled\' in JSON body [docs: https://developers.cloudflare.com/x] (cf-ray 8f1e2d3c4b5a6978-LHR). The credentials were malformed: the secret should hold the API token alone, with no "Bearer " prefix or quotes',
+      'HTTP 400 bad request from Cloudflare: 6003 Invalid request headers (6111 Invalid format for Authorization header); 1009 Missing field \'enabled\' in JSON body [docs: https://developers.cloudflare.com/x] (cf-ray 8f1e2d3c4b5a6978-LHR). Cloudflare found the credentials malformed: the secret should hold the token (or key) alone, with no "Bearer " prefix or quotes',
     );
     expect(error.codes).toEqual([6003, 6111, 1009]);
   });
@@ -84,5 +84,38 @@ describe('failure', () => {
     expect(failure(answer, parseEnvelope(answer)).message).toMatch(
       /^HTTP 200 from Cloudflare: 9109 Unauthorized to access requested resource \(cf-ray 8f1e2d3c4b5a6978-LHR\)\. The token cannot access this zone: .*SSL and Certificates on this zone \(Edit to apply/,
     );
+  });
+});
+
+describe('answers that are not the API', () => {
+  it('names a redirect and points at api_url', () => {
+    expect(() =>
+      parseEnvelope({ status: 302, headers: { location: 'https://example.com/login' }, body: '' }),
+    ).toThrow(
+      'HTTP 302 from Cloudflare: a redirect to https://example.com/login, which the API never sends: check api_url',
+    );
+  });
+
+  it('names a compressed body nobody asked for instead of quoting its bytes', () => {
+    expect(() =>
+      parseEnvelope(json(200, '\u001f\u008b\u0008\u0000binary', { 'content-encoding': 'gzip' })),
+    ).toThrow('the body was compressed (content-encoding: gzip), which the action did not ask for');
+  });
+
+  it('reads JSON after a byte-order mark', () => {
+    expect(
+      parseEnvelope(json(200, `\uFEFF${JSON.stringify({ success: true, result: {} })}`)).success,
+    ).toBe(true);
+  });
+
+  it('keeps line breaks and control bytes from Cloudflare out of the one line', () => {
+    const answer = json(400, {
+      success: false,
+      errors: [{ code: 1000, message: `bad\n::error::injected\r\n${'x'.repeat(500)}` }],
+    });
+    const message = failure(answer, parseEnvelope(answer)).message;
+    expect(message).not.toMatch(/[\r\n]/);
+    expect(message).toContain('1000 bad ::error::injected x');
+    expect(message.length).toBeLessThan(600);
   });
 });

@@ -309,6 +309,67 @@ describe('bad answers', () => {
   });
 });
 
+describe('secrets and server text', () => {
+  it('never lets an echo of the credential reach the log, the summary or results', async () => {
+    const echo = (req: { headers: Record<string, string> }) =>
+      json(400, {
+        success: false,
+        errors: [
+          {
+            code: 6003,
+            message: `Invalid request headers: ${req.headers['authorization'] ?? ''} ${req.headers['x-auth-key'] ?? ''} ${req.headers['x-auth-email'] ?? ''}`,
+          },
+        ],
+        messages: [],
+      });
+    const cf = await start({ handle: echo });
+    const runs = [
+      { secrets: [cf.token], result: await run(cf, {}, { RUNNER_DEBUG: '1' }) },
+      {
+        secrets: [cf.key, cf.email],
+        result: await run(
+          cf,
+          { token: '', api_email: cf.email, api_key: cf.key },
+          { RUNNER_DEBUG: '1' },
+        ),
+      },
+    ];
+    for (const { secrets, result } of runs) {
+      expect(result.code).toBe(1);
+      expect(log(result)).toMatch(/Invalid request headers: (Bearer )?\*\*\*/);
+      const shown = [
+        ...result.stdout.split('\n').filter((line) => !line.startsWith('::add-mask::')),
+        result.stderr,
+        result.summary ?? '',
+        JSON.stringify(result.outputs),
+      ].join('\n');
+      for (const secret of secrets) expect(shown).not.toContain(secret);
+    }
+  });
+
+  it('keeps a modified_on that is not a date out of the outputs and the log', async () => {
+    const cf = await start({
+      handle: () =>
+        json(200, {
+          success: true,
+          errors: [],
+          messages: [],
+          result: {
+            id: 'auto_origin_tls_kex',
+            enabled: true,
+            modified_on: '2026\n::error::injected',
+          },
+        }),
+    });
+    const result = await run(cf);
+
+    expect(result.code).toBe(0);
+    expect(result.stdout).not.toMatch(/^::error::injected/m);
+    expect(result.outputs['modified_on']).toBe('');
+    expect(result.stdout).toContain('Cloudflare sent a modified_on that is not a date');
+  });
+});
+
 describe('TLS and proxies', () => {
   let certificates: TestCertificates;
   beforeAll(() => {
@@ -405,6 +466,18 @@ describe('TLS and proxies', () => {
     }
     expect(proxy.tunnels).toHaveLength(1);
     expect(cf.requests).toHaveLength(0);
+  });
+
+  it('refuses a proxy that is not http or https, in one line, before any request', async () => {
+    const cf = await start();
+    const result = await run(cf, {}, { HTTPS_PROXY: 'socks5://user:s0cks-pass@127.0.0.1:1080' });
+
+    expect(result.code).toBe(1);
+    expect(cf.requests).toHaveLength(0);
+    expect(errorLines(result)).toEqual([
+      '::error::HTTPS_PROXY is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128',
+    ]);
+    expect(result.stdout).not.toContain('s0cks-pass');
   });
 
   it('makes nothing of proxies when none is set', async () => {

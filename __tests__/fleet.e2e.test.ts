@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { type StandIn, DEFAULT_ACCOUNT_ID, DEFAULT_ZONE_ID } from '../stand-in/cloudflare.mjs';
+import { type StandIn, DEFAULT_ZONE_ID } from '../stand-in/cloudflare.mjs';
 import { formatLog, runAction, runtimes } from '../stand-in/runner.mjs';
 import { standInPerTest } from './harness/stand-in.js';
 
@@ -351,6 +351,31 @@ describe('zone names', () => {
     expect(cf.zones[ID_A]?.enabled).toBe(false);
   });
 
+  it('refuses a lookup answer whose zone ID is not an ID, and writes nothing', async () => {
+    const cf = await start({
+      handle: (req) =>
+        req.path.endsWith('/zones')
+          ? {
+              status: 200,
+              headers: { 'content-type': 'application/json' },
+              body: {
+                success: true,
+                errors: [],
+                messages: [],
+                result: [{ id: '../../user/tokens', name: 'example.com' }],
+              },
+            }
+          : undefined,
+    });
+    const result = await run(cf, { zone_name: 'example.com', enabled: 'true' });
+
+    expect(result.code).toBe(1);
+    expect(cf.requests.map((r) => r.method)).toEqual(['GET']);
+    expect(formatLog(result.stdout)).toContain(
+      'no zone named example.com is visible to this token',
+    );
+  });
+
   it('says a refused lookup needs Zone Read', async () => {
     const cf = await start({
       handle: (req) =>
@@ -373,7 +398,6 @@ describe('zone names', () => {
     expect(formatLog(result.stdout)).toContain(
       "Looking up zone_name needs the token's Zone > Zone > Read permission",
     );
-    expect(DEFAULT_ACCOUNT_ID).not.toBe(OTHER_ACCOUNT);
   });
 });
 

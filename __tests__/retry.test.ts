@@ -33,6 +33,7 @@ describe('retryAfterMs', () => {
   it('ignores a missing or unreadable header', () => {
     expect(retryAfterMs({}, now)).toBeUndefined();
     expect(retryAfterMs({ 'retry-after': 'soon' }, now)).toBeUndefined();
+    expect(retryAfterMs({ 'retry-after': '-1' }, now)).toBeUndefined();
   });
 });
 

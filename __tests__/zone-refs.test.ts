@@ -39,6 +39,20 @@ describe('parseZoneIds', () => {
   });
 });
 
+describe('quoting entries', () => {
+  it('shortens a pasted page to its first 40 characters', () => {
+    const [problem] = parseZoneIds('x'.repeat(100_000)).problems;
+    expect(problem).toContain(`zone_id "${'x'.repeat(40)}…" has 100000 characters`);
+    expect(problem?.length).toBeLessThan(200);
+  });
+
+  it('points a non-ASCII domain at punycode', () => {
+    expect(parseZoneNames('exämple.com').problems[0]).toContain(
+      'give the domain in punycode (xn--…)',
+    );
+  });
+});
+
 describe('parseZoneNames', () => {
   it('accepts apex domains, lower-cased, trailing dot dropped, duplicates removed', () => {
     expect(parseZoneNames('Example.COM. shop.example.co.uk, example.com')).toEqual({

@@ -16107,11 +16107,18 @@ function parseRateLimit(headers) {
         ? undefined
         : { remaining: Number(remaining), resetSeconds: Number(reset) };
 }
-/** Reads `q` (requests per window) from `RateLimit-Policy`, e.g. `"default";q=1200;w=300`. */
-function parseQuota(headers) {
-    const quota = /(?:^|;)\s*q=(\d+)/.exec(first(headers['ratelimit-policy']) ?? '')?.[1];
-    return quota === undefined ? undefined : Number(quota);
+/** Reads `q` (requests) and `w` (seconds) of the window from `RateLimit-Policy`, e.g. `"default";q=1200;w=300`. */
+function parsePolicy(headers) {
+    const policy = first(headers['ratelimit-policy']) ?? '';
+    const quota = /(?:^|;)\s*q=(\d+)/.exec(policy)?.[1];
+    const window = /(?:^|;)\s*w=(\d+)/.exec(policy)?.[1];
+    return {
+        quota: quota === undefined ? undefined : Number(quota),
+        windowSeconds: window === undefined ? undefined : Number(window),
+    };
 }
+// Cloudflare's window is 5 minutes: a reset announced further off than the window is not believed.
+const DEFAULT_WINDOW_SECONDS = 300;
 /**
  * The token's request budget, shared by every zone's worker: each request sent takes one from what
  * Cloudflare last said remains; when none remains every worker waits for the window to reset, and
@@ -16122,6 +16129,7 @@ class RateLimitBudget {
     now;
     remaining;
     quota;
+    windowSeconds = DEFAULT_WINDOW_SECONDS;
     resetAt = 0;
     pausedUntil = 0;
     inFlight = 0;
@@ -16165,14 +16173,16 @@ class RateLimitBudget {
         this.inFlight = Math.max(0, this.inFlight - 1);
         if (headers === undefined)
             return;
-        this.quota = parseQuota(headers) ?? this.quota;
+        const policy = parsePolicy(headers);
+        this.quota = policy.quota ?? this.quota;
+        this.windowSeconds = policy.windowSeconds ?? this.windowSeconds;
         const limit = parseRateLimit(headers);
         if (limit === undefined)
             return;
         // Requests still in flight may not be counted in `r` yet: assume they are not, to stay under the limit.
         const remaining = limit.remaining - this.inFlight;
         this.remaining = this.remaining === undefined ? remaining : Math.min(this.remaining, remaining);
-        this.resetAt = this.now() + limit.resetSeconds * 1000;
+        this.resetAt = this.now() + Math.min(limit.resetSeconds, this.windowSeconds) * 1000;
     }
     /** A 429: every worker waits this long before its next request. */
     pause(ms) {
@@ -16181,7 +16191,7 @@ class RateLimitBudget {
 }
 
 ;// CONCATENATED MODULE: ./src/api-url.ts
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+const LOOPBACK = /^(localhost\.?|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 /** Parses api_url: https anywhere, plain http only to loopback so a credential never crosses a network in clear. */
 function parseApiUrl(raw) {
     let url;
@@ -16189,9 +16199,11 @@ function parseApiUrl(raw) {
         url = new URL(raw);
     }
     catch {
+        // What precedes an @ may be a password: never quote it.
+        const shown = raw.includes('@') ? '' : ` "${raw.slice(0, 100)}"`;
         return {
             problems: [
-                `api_url "${raw}" is not a URL: expected e.g. https://api.cloudflare.com/client/v4`,
+                `api_url${shown} is not a URL: expected e.g. https://api.cloudflare.com/client/v4`,
             ],
         };
     }
@@ -16319,6 +16331,7 @@ function asCause(value) {
         message: typeof record.message === 'string' ? record.message : String(value),
         address: typeof record.address === 'string' ? record.address : undefined,
         port: typeof record.port === 'number' ? record.port : undefined,
+        hostname: typeof record.hostname === 'string' ? record.hostname : undefined,
     };
 }
 /** The innermost causes of a network error: follows `cause` chains and every `AggregateError` entry (one per address tried). */
@@ -16359,6 +16372,7 @@ function describeCauses(error) {
         text: parts.join('; ') || 'unknown network error',
         codes,
         certificate: codes.some((code) => CERTIFICATE_CODES.test(code)),
+        hostname: causes.find((cause) => cause.hostname !== undefined)?.hostname,
     };
 }
 
@@ -16369,12 +16383,12 @@ const PERMISSION = 'Zone > SSL and Certificates on this zone (Edit to apply, Rea
 const BY_CODE = {
     971: 'Cloudflare rate-limited the token: lower concurrency, or spread large fleets across jobs further apart',
     1009: 'Cloudflare rejected the request body: please report this as a bug in the action',
-    6003: 'the credentials were malformed: the secret should hold the API token alone, with no "Bearer " prefix or quotes',
+    6003: 'Cloudflare found the credentials malformed: the secret should hold the token (or key) alone, with no "Bearer " prefix or quotes',
     6007: 'Cloudflare rejected the request body: please report this as a bug in the action',
     6111: 'the Authorization header was malformed: the secret should hold the API token alone',
-    7000: "check zone_id: it is the 32-hex-digit Zone ID from the zone's Overview page",
+    7000: 'Cloudflare has no such route: check api_url (it ends in /client/v4) and zone_id',
     7003: "check zone_id: it is the 32-hex-digit Zone ID from the zone's Overview page",
-    9103: 'api_email and api_key do not match: check both, or use an API token instead',
+    9103: 'the legacy credentials were refused: check api_email and api_key, or use an API token instead',
     9106: 'no credentials reached Cloudflare: check the token secret is set for this workflow',
     9109: `the token cannot access this zone: check zone_id, and give the token ${PERMISSION}`,
     10000: `the token is invalid, expired, IP-restricted or lacks permission: verify it (GET /user/tokens/verify) and give it ${PERMISSION}`,
@@ -16436,15 +16450,17 @@ function toMessages(value) {
             ? entry.error_chain.flatMap((link) => {
                 const l = (typeof link === 'object' && link !== null ? link : {});
                 return typeof l.code === 'number' || typeof l.message === 'string'
-                    ? [{ code: Number(l.code), message: String(l.message ?? '') }]
+                    ? [{ code: Number(l.code), message: oneLine(String(l.message ?? ''), 200) }]
                     : [];
             })
             : [];
         return [
             {
                 code: typeof entry.code === 'number' ? entry.code : Number.NaN,
-                message: typeof entry.message === 'string' ? entry.message : '',
-                documentationUrl: typeof entry.documentation_url === 'string' ? entry.documentation_url : undefined,
+                message: typeof entry.message === 'string' ? oneLine(entry.message, 300) : '',
+                documentationUrl: typeof entry.documentation_url === 'string'
+                    ? oneLine(entry.documentation_url, 200)
+                    : undefined,
                 chain,
             },
         ];
@@ -16458,20 +16474,33 @@ function formatMessage(message) {
     const docs = message.documentationUrl ? ` [docs: ${message.documentationUrl}]` : '';
     return `${code}${message.message}${chain}${docs}`.trim();
 }
+/** Server text made safe for one log line: no line breaks or control bytes, and not too long. */
+function oneLine(text, max) {
+    // eslint-disable-next-line no-control-regex -- control bytes are exactly what must not reach the log
+    const flat = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
 function snippet(body) {
-    const flat = body.replace(/\s+/g, ' ').trim();
-    return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+    return oneLine(body, 200);
 }
 /** Parses and checks Cloudflare's answer shape; any other body is one clear failure naming what came back. */
 function parseEnvelope(answer, attempts = 1) {
     const where = `${statusLine(answer, attempts)} from Cloudflare`;
     const contentType = headerValue(answer, 'content-type') ?? 'no content type';
+    if (answer.status >= 300 && answer.status <= 399) {
+        const location = headerValue(answer, 'location');
+        throw new StepError(`${where}: a redirect${location ? ` to ${oneLine(location, 200)}` : ''}, which the API never sends: check api_url`);
+    }
+    const encoding = headerValue(answer, 'content-encoding') ?? 'identity';
+    if (encoding.toLowerCase() !== 'identity') {
+        throw new StepError(`${where}: the body was compressed (content-encoding: ${oneLine(encoding, 40)}), which the action did not ask for${rayOf(answer)}. A proxy may be rewriting the answer: check HTTPS_PROXY`);
+    }
     if (answer.body.trim() === '') {
         throw new StepError(`${where}: the body was empty (${contentType})${rayOf(answer)}${hintSuffix(answer.status, [])}`);
     }
     let json;
     try {
-        json = JSON.parse(answer.body);
+        json = JSON.parse(answer.body.replace(/^\uFEFF/, ''));
     }
     catch (error) {
         const truncated = /^\s*[[{]/.test(answer.body) ? 'truncated or invalid JSON' : 'not JSON';
@@ -16587,6 +16616,9 @@ function retryAfterMs(headers, now = Date.now()) {
         return undefined;
     if (/^\d+(\.\d+)?$/.test(raw))
         return Math.ceil(Number(raw) * 1000);
+    // Only an HTTP date (with a day and month name): Date.parse would read "-1" as a year.
+    if (!/[a-z]/i.test(raw))
+        return undefined;
     const date = Date.parse(raw);
     return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
@@ -16611,6 +16643,9 @@ function backoffMs(retry, random = Math.random) {
 
 
 const USER_AGENT = `auto-origin-tls-kex-action/${VERSION}`;
+// ISO 8601 as Cloudflare writes it (2014-01-01T05:20:00.12345Z); anything else never reaches an output.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const ZONE_ID = /^[0-9a-f]{32}$/;
 const SETTING_PATH = (zoneId) => `zones/${zoneId}/settings/auto_origin_tls_kex`;
 const ZONE_READ = "Looking up zone_name needs the token's Zone > Zone > Read permission on the zone, or use zone_id instead";
 /**
@@ -16651,7 +16686,7 @@ class CloudflareClient {
             const accountLabel = [account.name, account.id]
                 .filter((part) => typeof part === 'string')
                 .join(' ');
-            return typeof entry.id === 'string' && entry.name === zoneName
+            return typeof entry.id === 'string' && ZONE_ID.test(entry.id) && entry.name === zoneName
                 ? [{ id: entry.id, account: accountLabel || '?' }]
                 : [];
         });
@@ -16677,6 +16712,7 @@ class CloudflareClient {
         const url = joinUrl(apiUrl, path);
         const headers = {
             accept: 'application/json',
+            'accept-encoding': 'identity',
             'user-agent': USER_AGENT,
             ...authHeaders(credentials),
             ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -16760,10 +16796,18 @@ function toSetting(answer, envelope) {
     const { enabled, modified_on: modifiedOn } = result;
     if (typeof enabled !== 'boolean')
         throw badResult(answer, `result.enabled is ${JSON.stringify(enabled) ?? 'missing'}, not a boolean`);
+    const valid = typeof modifiedOn === 'string' && DATE_TIME.test(modifiedOn);
     return {
         enabled,
-        modifiedOn: typeof modifiedOn === 'string' && modifiedOn !== '' ? modifiedOn : undefined,
+        modifiedOn: valid ? modifiedOn : undefined,
         notices: envelope.messages.map(formatMessage),
+        warnings: valid
+            ? []
+            : [
+                modifiedOn === undefined || modifiedOn === null || modifiedOn === ''
+                    ? 'Cloudflare sent no modified_on, so that output is empty'
+                    : `Cloudflare sent a modified_on that is not a date (${oneLine(JSON.stringify(modifiedOn), 40)}), so that output is empty`,
+            ],
     };
 }
 function networkFailure(apiUrl, cause, attempts) {
@@ -16775,11 +16819,12 @@ function networkFailure(apiUrl, cause, attempts) {
             'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
     }
     else if (cause.codes.includes('ENOTFOUND')) {
-        todo = `the name ${new URL(apiUrl).hostname} did not resolve: check api_url and the runner's DNS`;
+        todo = `the name ${cause.hostname ?? new URL(apiUrl).hostname} did not resolve: check api_url, HTTPS_PROXY and the runner's DNS`;
     }
-    return new StepError(`could not reach Cloudflare at ${host}${after}: ${cause.text}. ${todo[0]?.toUpperCase()}${todo.slice(1)}`, {
-        codes: [],
-    });
+    else if (cause.codes.some((code) => /^(UND_ERR_RES_|UND_ERR_INFO|HPE_)/.test(code))) {
+        return new StepError(`the answer from ${host} was not valid HTTP${after}: ${cause.text}. A proxy or middlebox may be interfering: check api_url and HTTPS_PROXY`);
+    }
+    return new StepError(`could not reach Cloudflare at ${host}${after}: ${cause.text}. ${todo[0]?.toUpperCase()}${todo.slice(1)}`);
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
@@ -16824,29 +16869,32 @@ function createConnection(env = process.env) {
     const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '') !== '');
     if (set.length === 0)
         return { dispatcher: new Agent(options), proxies: [], secrets: [] };
-    const proxies = [];
     const secrets = [];
-    for (const name of set) {
-        const value = env[name] ?? '';
-        try {
-            const url = new URL(value);
-            for (const part of [url.password, url.username]) {
-                if (part !== '')
-                    secrets.push(part, decodeURIComponent(part));
-            }
-            url.username = '';
-            url.password = '';
-            proxies.push(`${name}=${url.origin}`);
+    const proxies = set.map((name) => {
+        const url = parseUrl(env[name] ?? '');
+        if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
+            throw new StepError(`${name} is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128`);
         }
-        catch {
-            throw new StepError(`${name} is set but is not a URL: expected e.g. http://proxy.example.com:3128`);
-        }
-    }
+        if (url.password !== '')
+            secrets.push(...new Set([url.password, decodeURIComponent(url.password)]));
+        return `${name}=${url.origin}`;
+    });
+    const noProxy = env.no_proxy ?? env.NO_PROXY;
+    if (noProxy)
+        proxies.push(`NO_PROXY=${noProxy}`);
     return {
         dispatcher: withoutExperimentalWarning(() => new EnvHttpProxyAgent(options)),
         proxies,
         secrets,
     };
+}
+function parseUrl(text) {
+    try {
+        return new URL(text);
+    }
+    catch {
+        return undefined;
+    }
 }
 // undici 6 marks EnvHttpProxyAgent experimental with a stderr warning that would alarm users for nothing.
 function withoutExperimentalWarning(create) {
@@ -16978,9 +17026,7 @@ async function processZone(target, settings, client) {
             enabled: setting.enabled,
             modifiedOn: setting.modifiedOn ?? null,
             notices: [...result.notices, ...setting.notices],
-            warnings: setting.modifiedOn === undefined
-                ? [...result.warnings, 'Cloudflare sent no modified_on, so that output is empty']
-                : result.warnings,
+            warnings: [...result.warnings, ...setting.warnings],
         };
     };
     try {
@@ -17102,7 +17148,7 @@ function runContext(env = process.env) {
 }
 
 ;// CONCATENATED MODULE: ./src/zone-refs.ts
-const ZONE_ID = /^[0-9a-f]{32}$/i;
+const zone_refs_ZONE_ID = /^[0-9a-f]{32}$/i;
 // An apex domain: dot-separated labels of letters, digits and inner hyphens (IDNs as punycode).
 const ZONE_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
 function splitList(raw) {
@@ -17112,13 +17158,17 @@ function splitList(raw) {
 function parseZoneIds(raw) {
     const entries = splitList(raw);
     const problems = entries
-        .filter((entry) => !ZONE_ID.test(entry))
+        .filter((entry) => !zone_refs_ZONE_ID.test(entry))
         .map((entry) => describeBadZoneId(entry, entries.length > 1));
     const zoneIds = [...new Set(entries.map((entry) => entry.toLowerCase()))];
     return { zoneIds: problems.length === 0 ? zoneIds : [], problems };
 }
+/** An entry as quoted in a message: never a whole page of pasted text. */
+function quote(entry) {
+    return JSON.stringify(entry.length > 40 ? `${entry.slice(0, 40)}…` : entry);
+}
 function describeBadZoneId(entry, inList) {
-    const what = inList ? `zone_id entry "${entry}"` : `zone_id "${entry}"`;
+    const what = inList ? `zone_id entry ${quote(entry)}` : `zone_id ${quote(entry)}`;
     const expected = "a Zone ID is 32 hex digits, shown on the zone's Overview page in the Cloudflare dashboard";
     if (entry.includes('.')) {
         return `${what} looks like a domain name: ${expected}; to name zones by domain, use zone_name`;
@@ -17133,8 +17183,10 @@ function parseZoneNames(raw) {
     const problems = entries
         .filter((entry) => !ZONE_NAME.test(entry))
         .map((entry) => /^https?:/.test(entry)
-        ? `zone_name "${entry}" is a URL: give the domain only, e.g. example.com`
-        : `zone_name "${entry}" is not a domain name: expected an apex domain such as example.com`);
+        ? `zone_name ${quote(entry)} is a URL: give the domain only, e.g. example.com`
+        : /[^ -~]/.test(entry)
+            ? `zone_name ${quote(entry)} has non-ASCII letters: give the domain in punycode (xn--…), as Cloudflare lists it`
+            : `zone_name ${quote(entry)} is not a domain name: expected an apex domain such as example.com`);
     const zoneNames = [...new Set(entries)];
     return { zoneNames: problems.length === 0 ? zoneNames : [], problems };
 }
@@ -17211,9 +17263,15 @@ function runLink() {
 
 
 
+
 /** With logResult, the only place that writes the zones' log lines, annotations, outputs, summary and exit code. */
 async function report(results, settings, redact) {
-    setOutputs(results);
+    try {
+        setOutputs(results, redact);
+    }
+    catch (error) {
+        throw new StepError(`could not write the step's outputs to GITHUB_OUTPUT: ${redact(messageOf(error))}. The zones were processed; check the runner's disk and GITHUB_OUTPUT`);
+    }
     const failures = results.filter((result) => result.error !== null);
     if (process.env.GITHUB_STEP_SUMMARY) {
         try {
@@ -17251,8 +17309,9 @@ function logResult(result, redact) {
     info(redact(`${zone}: Auto-Origin TLS KEX ${line[result.outcome]}`));
 }
 /** `results` always; the single-zone outputs only from successful answers (and in check, the state read). */
-function setOutputs(results) {
-    setOutput('results', JSON.stringify(results.map(toResultsEntry)));
+function setOutputs(results, redact) {
+    // Errors can quote what Cloudflare sent back, which can echo a credential.
+    setOutput('results', redact(JSON.stringify(results.map(toResultsEntry))));
     const [only] = results;
     if (results.length !== 1 || only === undefined || only.enabled === null)
         return;

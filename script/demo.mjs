@@ -31,7 +31,8 @@ const standIn = live ? undefined : await startStandIn();
 const inputs = standIn
   ? {
       zone_id: DEFAULT_ZONE_ID,
-      enabled: 'true',
+      // Mode read takes no enabled; the runner would not invent one either.
+      enabled: overrides['mode'] === 'read' ? undefined : 'true',
       token: standIn.token,
       api_url: standIn.url,
       ...overrides,
@@ -50,7 +51,8 @@ const secrets = [inputs['token'], inputs['api_key']].filter((value) => value !==
 /** @param {string} text */
 const indent = (text) => text.replace(/^(?=.)/gm, '  ');
 
-const [node] = runtimes();
+// GitHub runs node24 actions on Node 24: use it where installed, else the machine's Node.
+const node = runtimes().find((runtime) => runtime.name === 'node24') ?? runtimes()[0];
 if (!node) throw new Error('no Node runtime found');
 console.log(
   standIn

@@ -1,4 +1,4 @@
-const LOOPBACK = /^(localhost|127(?:\.\d{1,3}){3}|\[::1\])$/i;
+const LOOPBACK = /^(localhost\.?|127(?:\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Parses api_url: https anywhere, plain http only to loopback so a credential never crosses a network in clear. */
 export function parseApiUrl(raw: string): { apiUrl?: string; problems: string[] } {
@@ -6,9 +6,11 @@ export function parseApiUrl(raw: string): { apiUrl?: string; problems: string[] 
   try {
     url = new URL(raw);
   } catch {
+    // What precedes an @ may be a password: never quote it.
+    const shown = raw.includes('@') ? '' : ` "${raw.slice(0, 100)}"`;
     return {
       problems: [
-        `api_url "${raw}" is not a URL: expected e.g. https://api.cloudflare.com/client/v4`,
+        `api_url${shown} is not a URL: expected e.g. https://api.cloudflare.com/client/v4`,
       ],
     };
   }

@@ -1,4 +1,5 @@
 import * as core from '@actions/core';
+import { StepError, messageOf } from './errors.js';
 import type { Settings } from './settings.js';
 import { writeSummary } from './summary.js';
 import { describeZone } from './zone-refs.js';
@@ -12,7 +13,13 @@ export async function report(
   settings: Settings,
   redact: Redact,
 ): Promise<void> {
-  setOutputs(results);
+  try {
+    setOutputs(results, redact);
+  } catch (error) {
+    throw new StepError(
+      `could not write the step's outputs to GITHUB_OUTPUT: ${redact(messageOf(error))}. The zones were processed; check the runner's disk and GITHUB_OUTPUT`,
+    );
+  }
 
   const failures = results.filter((result) => result.error !== null);
   if (process.env.GITHUB_STEP_SUMMARY) {
@@ -52,8 +59,9 @@ export function logResult(result: ZoneResult, redact: Redact): void {
 }
 
 /** `results` always; the single-zone outputs only from successful answers (and in check, the state read). */
-function setOutputs(results: ZoneResult[]): void {
-  core.setOutput('results', JSON.stringify(results.map(toResultsEntry)));
+function setOutputs(results: ZoneResult[], redact: Redact): void {
+  // Errors can quote what Cloudflare sent back, which can echo a credential.
+  core.setOutput('results', redact(JSON.stringify(results.map(toResultsEntry))));
   const [only] = results;
   if (results.length !== 1 || only === undefined || only.enabled === null) return;
   if (only.outcome === 'failed') return;

@@ -20,8 +20,13 @@ export function parseZoneIds(raw: string): { zoneIds: string[]; problems: string
   return { zoneIds: problems.length === 0 ? zoneIds : [], problems };
 }
 
+/** An entry as quoted in a message: never a whole page of pasted text. */
+function quote(entry: string): string {
+  return JSON.stringify(entry.length > 40 ? `${entry.slice(0, 40)}…` : entry);
+}
+
 function describeBadZoneId(entry: string, inList: boolean): string {
-  const what = inList ? `zone_id entry "${entry}"` : `zone_id "${entry}"`;
+  const what = inList ? `zone_id entry ${quote(entry)}` : `zone_id ${quote(entry)}`;
   const expected =
     "a Zone ID is 32 hex digits, shown on the zone's Overview page in the Cloudflare dashboard";
   if (entry.includes('.')) {
@@ -38,8 +43,10 @@ export function parseZoneNames(raw: string): { zoneNames: string[]; problems: st
     .filter((entry) => !ZONE_NAME.test(entry))
     .map((entry) =>
       /^https?:/.test(entry)
-        ? `zone_name "${entry}" is a URL: give the domain only, e.g. example.com`
-        : `zone_name "${entry}" is not a domain name: expected an apex domain such as example.com`,
+        ? `zone_name ${quote(entry)} is a URL: give the domain only, e.g. example.com`
+        : /[^ -~]/.test(entry)
+          ? `zone_name ${quote(entry)} has non-ASCII letters: give the domain in punycode (xn--…), as Cloudflare lists it`
+          : `zone_name ${quote(entry)} is not a domain name: expected an apex domain such as example.com`,
     );
   const zoneNames = [...new Set(entries)];
   return { zoneNames: problems.length === 0 ? zoneNames : [], problems };

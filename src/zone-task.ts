@@ -73,10 +73,7 @@ export async function processZone(
       enabled: setting.enabled,
       modifiedOn: setting.modifiedOn ?? null,
       notices: [...result.notices, ...setting.notices],
-      warnings:
-        setting.modifiedOn === undefined
-          ? [...result.warnings, 'Cloudflare sent no modified_on, so that output is empty']
-          : result.warnings,
+      warnings: [...result.warnings, ...setting.warnings],
     };
   };
   try {

@@ -19,11 +19,19 @@ export function parseRateLimit(
     : { remaining: Number(remaining), resetSeconds: Number(reset) };
 }
 
-/** Reads `q` (requests per window) from `RateLimit-Policy`, e.g. `"default";q=1200;w=300`. */
-export function parseQuota(headers: Headers): number | undefined {
-  const quota = /(?:^|;)\s*q=(\d+)/.exec(first(headers['ratelimit-policy']) ?? '')?.[1];
-  return quota === undefined ? undefined : Number(quota);
+/** Reads `q` (requests) and `w` (seconds) of the window from `RateLimit-Policy`, e.g. `"default";q=1200;w=300`. */
+export function parsePolicy(headers: Headers): { quota?: number; windowSeconds?: number } {
+  const policy = first(headers['ratelimit-policy']) ?? '';
+  const quota = /(?:^|;)\s*q=(\d+)/.exec(policy)?.[1];
+  const window = /(?:^|;)\s*w=(\d+)/.exec(policy)?.[1];
+  return {
+    quota: quota === undefined ? undefined : Number(quota),
+    windowSeconds: window === undefined ? undefined : Number(window),
+  };
 }
+
+// Cloudflare's window is 5 minutes: a reset announced further off than the window is not believed.
+const DEFAULT_WINDOW_SECONDS = 300;
 
 /**
  * The token's request budget, shared by every zone's worker: each request sent takes one from what
@@ -33,6 +41,7 @@ export function parseQuota(headers: Headers): number | undefined {
 export class RateLimitBudget {
   private remaining: number | undefined;
   private quota: number | undefined;
+  private windowSeconds = DEFAULT_WINDOW_SECONDS;
   private resetAt = 0;
   private pausedUntil = 0;
   private inFlight = 0;
@@ -79,13 +88,15 @@ export class RateLimitBudget {
   release(headers?: Headers): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
     if (headers === undefined) return;
-    this.quota = parseQuota(headers) ?? this.quota;
+    const policy = parsePolicy(headers);
+    this.quota = policy.quota ?? this.quota;
+    this.windowSeconds = policy.windowSeconds ?? this.windowSeconds;
     const limit = parseRateLimit(headers);
     if (limit === undefined) return;
     // Requests still in flight may not be counted in `r` yet: assume they are not, to stay under the limit.
     const remaining = limit.remaining - this.inFlight;
     this.remaining = this.remaining === undefined ? remaining : Math.min(this.remaining, remaining);
-    this.resetAt = this.now() + limit.resetSeconds * 1000;
+    this.resetAt = this.now() + Math.min(limit.resetSeconds, this.windowSeconds) * 1000;
   }
 
   /** A 429: every worker waits this long before its next request. */

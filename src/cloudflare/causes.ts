@@ -3,6 +3,7 @@ interface Cause {
   message: string;
   address?: string;
   port?: number;
+  hostname?: string;
 }
 
 function asCause(value: unknown): Cause | undefined {
@@ -13,6 +14,7 @@ function asCause(value: unknown): Cause | undefined {
     message: typeof record.message === 'string' ? record.message : String(value),
     address: typeof record.address === 'string' ? record.address : undefined,
     port: typeof record.port === 'number' ? record.port : undefined,
+    hostname: typeof record.hostname === 'string' ? record.hostname : undefined,
   };
 }
 
@@ -36,6 +38,7 @@ export function describeCauses(error: unknown): {
   text: string;
   codes: string[];
   certificate: boolean;
+  hostname: string | undefined;
 } {
   const causes = rootCauses(error);
   const codes = [...new Set(causes.flatMap((cause) => (cause.code ? [cause.code] : [])))];
@@ -58,5 +61,6 @@ export function describeCauses(error: unknown): {
     text: parts.join('; ') || 'unknown network error',
     codes,
     certificate: codes.some((code) => CERTIFICATE_CODES.test(code)),
+    hostname: causes.find((cause) => cause.hostname !== undefined)?.hostname,
   };
 }

@@ -15,6 +15,7 @@ import {
   failure,
   formatMessage,
   headerValue,
+  oneLine,
   parseEnvelope,
 } from './envelope.js';
 import { send } from './http.js';
@@ -37,7 +38,13 @@ export interface Setting {
   modifiedOn: string | undefined;
   /** Cloudflare's `messages`, one line each. */
   notices: string[];
+  /** What was odd about an answer that still counts as a success. */
+  warnings: string[];
 }
+
+// ISO 8601 as Cloudflare writes it (2014-01-01T05:20:00.12345Z); anything else never reaches an output.
+const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
+const ZONE_ID = /^[0-9a-f]{32}$/;
 
 const SETTING_PATH = (zoneId: string): string => `zones/${zoneId}/settings/auto_origin_tls_kex`;
 const ZONE_READ =
@@ -101,7 +108,7 @@ export class CloudflareClient {
       const accountLabel = [account.name, account.id]
         .filter((part) => typeof part === 'string')
         .join(' ');
-      return typeof entry.id === 'string' && entry.name === zoneName
+      return typeof entry.id === 'string' && ZONE_ID.test(entry.id) && entry.name === zoneName
         ? [{ id: entry.id, account: accountLabel || '?' }]
         : [];
     });
@@ -148,6 +155,7 @@ export class CloudflareClient {
     const url = joinUrl(apiUrl, path);
     const headers: Record<string, string> = {
       accept: 'application/json',
+      'accept-encoding': 'identity',
       'user-agent': USER_AGENT,
       ...authHeaders(credentials),
       ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -246,10 +254,18 @@ function toSetting(answer: Answer, envelope: Envelope): Setting {
       answer,
       `result.enabled is ${JSON.stringify(enabled) ?? 'missing'}, not a boolean`,
     );
+  const valid = typeof modifiedOn === 'string' && DATE_TIME.test(modifiedOn);
   return {
     enabled,
-    modifiedOn: typeof modifiedOn === 'string' && modifiedOn !== '' ? modifiedOn : undefined,
+    modifiedOn: valid ? modifiedOn : undefined,
     notices: envelope.messages.map(formatMessage),
+    warnings: valid
+      ? []
+      : [
+          modifiedOn === undefined || modifiedOn === null || modifiedOn === ''
+            ? 'Cloudflare sent no modified_on, so that output is empty'
+            : `Cloudflare sent a modified_on that is not a date (${oneLine(JSON.stringify(modifiedOn), 40)}), so that output is empty`,
+        ],
   };
 }
 
@@ -266,12 +282,13 @@ function networkFailure(
     todo =
       'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
   } else if (cause.codes.includes('ENOTFOUND')) {
-    todo = `the name ${new URL(apiUrl).hostname} did not resolve: check api_url and the runner's DNS`;
+    todo = `the name ${cause.hostname ?? new URL(apiUrl).hostname} did not resolve: check api_url, HTTPS_PROXY and the runner's DNS`;
+  } else if (cause.codes.some((code) => /^(UND_ERR_RES_|UND_ERR_INFO|HPE_)/.test(code))) {
+    return new StepError(
+      `the answer from ${host} was not valid HTTP${after}: ${cause.text}. A proxy or middlebox may be interfering: check api_url and HTTPS_PROXY`,
+    );
   }
   return new StepError(
     `could not reach Cloudflare at ${host}${after}: ${cause.text}. ${todo[0]?.toUpperCase()}${todo.slice(1)}`,
-    {
-      codes: [],
-    },
   );
 }

@@ -5,9 +5,9 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
 
 export interface Connection {
   dispatcher: Dispatcher;
-  /** Proxy URLs without their credentials, for one log line; empty when no proxy is set. */
+  /** The proxy settings without credentials, for one log line; empty when no proxy is set. */
   proxies: string[];
-  /** Proxy passwords and user names, to mask. */
+  /** Proxy passwords, to mask. */
   secrets: string[];
 }
 
@@ -28,29 +28,33 @@ export function createConnection(env: NodeJS.ProcessEnv = process.env): Connecti
   const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '') !== '');
   if (set.length === 0) return { dispatcher: new Agent(options), proxies: [], secrets: [] };
 
-  const proxies: string[] = [];
   const secrets: string[] = [];
-  for (const name of set) {
-    const value = env[name] ?? '';
-    try {
-      const url = new URL(value);
-      for (const part of [url.password, url.username]) {
-        if (part !== '') secrets.push(part, decodeURIComponent(part));
-      }
-      url.username = '';
-      url.password = '';
-      proxies.push(`${name}=${url.origin}`);
-    } catch {
+  const proxies = set.map((name) => {
+    const url = parseUrl(env[name] ?? '');
+    if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       throw new StepError(
-        `${name} is set but is not a URL: expected e.g. http://proxy.example.com:3128`,
+        `${name} is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128`,
       );
     }
-  }
+    if (url.password !== '')
+      secrets.push(...new Set([url.password, decodeURIComponent(url.password)]));
+    return `${name}=${url.origin}`;
+  });
+  const noProxy = env.no_proxy ?? env.NO_PROXY;
+  if (noProxy) proxies.push(`NO_PROXY=${noProxy}`);
   return {
     dispatcher: withoutExperimentalWarning(() => new EnvHttpProxyAgent(options)),
     proxies,
     secrets,
   };
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
+  }
 }
 
 // undici 6 marks EnvHttpProxyAgent experimental with a stderr warning that would alarm users for nothing.

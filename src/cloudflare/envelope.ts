@@ -67,16 +67,18 @@ function toMessages(value: unknown): CloudflareMessage[] {
             unknown
           >;
           return typeof l.code === 'number' || typeof l.message === 'string'
-            ? [{ code: Number(l.code), message: String(l.message ?? '') }]
+            ? [{ code: Number(l.code), message: oneLine(String(l.message ?? ''), 200) }]
             : [];
         })
       : [];
     return [
       {
         code: typeof entry.code === 'number' ? entry.code : Number.NaN,
-        message: typeof entry.message === 'string' ? entry.message : '',
+        message: typeof entry.message === 'string' ? oneLine(entry.message, 300) : '',
         documentationUrl:
-          typeof entry.documentation_url === 'string' ? entry.documentation_url : undefined,
+          typeof entry.documentation_url === 'string'
+            ? oneLine(entry.documentation_url, 200)
+            : undefined,
         chain,
       },
     ];
@@ -93,15 +95,33 @@ export function formatMessage(message: CloudflareMessage): string {
   return `${code}${message.message}${chain}${docs}`.trim();
 }
 
+/** Server text made safe for one log line: no line breaks or control bytes, and not too long. */
+export function oneLine(text: string, max: number): string {
+  // eslint-disable-next-line no-control-regex -- control bytes are exactly what must not reach the log
+  const flat = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+  return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+
 function snippet(body: string): string {
-  const flat = body.replace(/\s+/g, ' ').trim();
-  return flat.length > 200 ? `${flat.slice(0, 200)}…` : flat;
+  return oneLine(body, 200);
 }
 
 /** Parses and checks Cloudflare's answer shape; any other body is one clear failure naming what came back. */
 export function parseEnvelope(answer: Answer, attempts = 1): Envelope {
   const where = `${statusLine(answer, attempts)} from Cloudflare`;
   const contentType = headerValue(answer, 'content-type') ?? 'no content type';
+  if (answer.status >= 300 && answer.status <= 399) {
+    const location = headerValue(answer, 'location');
+    throw new StepError(
+      `${where}: a redirect${location ? ` to ${oneLine(location, 200)}` : ''}, which the API never sends: check api_url`,
+    );
+  }
+  const encoding = headerValue(answer, 'content-encoding') ?? 'identity';
+  if (encoding.toLowerCase() !== 'identity') {
+    throw new StepError(
+      `${where}: the body was compressed (content-encoding: ${oneLine(encoding, 40)}), which the action did not ask for${rayOf(answer)}. A proxy may be rewriting the answer: check HTTPS_PROXY`,
+    );
+  }
   if (answer.body.trim() === '') {
     throw new StepError(
       `${where}: the body was empty (${contentType})${rayOf(answer)}${hintSuffix(answer.status, [])}`,
@@ -109,7 +129,7 @@ export function parseEnvelope(answer: Answer, attempts = 1): Envelope {
   }
   let json: unknown;
   try {
-    json = JSON.parse(answer.body);
+    json = JSON.parse(answer.body.replace(/^\uFEFF/, ''));
   } catch (error) {
     const truncated = /^\s*[[{]/.test(answer.body) ? 'truncated or invalid JSON' : 'not JSON';
     throw new StepError(

@@ -40,6 +40,8 @@ export function retryAfterMs(headers: HeaderSource, now = Date.now()): number | 
   const raw = header(headers, 'retry-after')?.trim();
   if (raw === undefined || raw === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(raw)) return Math.ceil(Number(raw) * 1000);
+  // Only an HTTP date (with a day and month name): Date.parse would read "-1" as a year.
+  if (!/[a-z]/i.test(raw)) return undefined;
   const date = Date.parse(raw);
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
