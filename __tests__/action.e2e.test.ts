@@ -116,7 +116,7 @@ describe.each(runtimes())('dist/index.js on $name', (runtime) => {
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
   });
 
-  it('fails on success:false with 4xx, names every code with its error_chain and the cf-ray, and sets no output', async () => {
+  it('fails on success:false with a 4xx, naming the code, the cf-ray and what to do, and sets no output', async () => {
     const cf = await start();
     const result = await run({
       zone_id: DEFAULT_ZONE_ID,

@@ -268,6 +268,37 @@ describe('rate-limit budget waits', () => {
   });
 });
 
+describe('a 429', () => {
+  it('pauses every zone for its Retry-After, also when that zone has no attempt left', async () => {
+    const ids = Array.from({ length: 4 }, (_, i) => String(i + 1).repeat(32));
+    let limited = false;
+    const cf = await start({
+      zones: Object.fromEntries(ids.map((id) => [id, { name: `z${id[0]}.example` }])),
+      handle: (req) => {
+        if (limited || req.zoneId !== ids[0]) return undefined;
+        limited = true;
+        return {
+          status: 429,
+          headers: { 'content-type': 'application/json', 'retry-after': '1' },
+          body: { success: false, errors: [{ code: 971, message: 'Please wait' }], messages: [] },
+        };
+      },
+    });
+    const result = await run(cf, {
+      zone_id: ids.join(' '),
+      enabled: 'true',
+      concurrency: '1',
+      max_retries: '0',
+    });
+
+    expect(result.code).toBe(1);
+    const [refused, next] = cf.requests;
+    expect(refused?.zoneId).toBe(ids[0]);
+    expect((next?.time ?? 0) - (refused?.time ?? 0)).toBeGreaterThanOrEqual(950);
+    expect(ids.slice(1).every((id) => cf.zones[id]?.enabled === true)).toBe(true);
+  });
+});
+
 describe('zone names', () => {
   it('looks a name up, then sets that zone', async () => {
     const cf = await start();

@@ -13998,7 +13998,7 @@ module.exports = {
 /***/ ((module, __unused_webpack___webpack_exports__, __nccwpck_require__) => {
 
 __nccwpck_require__.a(module, async (__webpack_handle_async_dependencies__, __webpack_async_result__) => { try {
-/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(6352);
+/* harmony import */ var _main_js__WEBPACK_IMPORTED_MODULE_0__ = __nccwpck_require__(3610);
 
 await (0,_main_js__WEBPACK_IMPORTED_MODULE_0__/* .run */ .e)();
 
@@ -14007,7 +14007,7 @@ __webpack_async_result__();
 
 /***/ }),
 
-/***/ 6352:
+/***/ 3610:
 /***/ ((__unused_webpack_module, __webpack_exports__, __nccwpck_require__) => {
 
 
@@ -16091,14 +16091,18 @@ function getIDToken(aud) {
 //# sourceMappingURL=core.js.map
 ;// CONCATENATED MODULE: external "node:timers/promises"
 const promises_namespaceObject = __WEBPACK_EXTERNAL_createRequire(import.meta.url)("node:timers/promises");
+;// CONCATENATED MODULE: ./src/cloudflare/headers.ts
+function headerValue(headers, name) {
+    const value = headers[name];
+    return Array.isArray(value) ? value.join(', ') : value;
+}
+
 ;// CONCATENATED MODULE: ./src/cloudflare/budget.ts
 
-function first(value) {
-    return Array.isArray(value) ? value[0] : value;
-}
+
 /** Reads `r` (remaining) and `t` (seconds to reset) from an IETF `RateLimit` header, e.g. `"default";r=50;t=30`. */
 function parseRateLimit(headers) {
-    const value = first(headers['ratelimit']);
+    const value = headerValue(headers, 'ratelimit');
     if (value === undefined)
         return undefined;
     const remaining = /(?:^|;)\s*r=(\d+)/.exec(value)?.[1];
@@ -16109,7 +16113,7 @@ function parseRateLimit(headers) {
 }
 /** Reads `q` (requests) and `w` (seconds) of the window from `RateLimit-Policy`, e.g. `"default";q=1200;w=300`. */
 function parsePolicy(headers) {
-    const policy = first(headers['ratelimit-policy']) ?? '';
+    const policy = headerValue(headers, 'ratelimit-policy') ?? '';
     const quota = /(?:^|;)\s*q=(\d+)/.exec(policy)?.[1];
     const window = /(?:^|;)\s*w=(\d+)/.exec(policy)?.[1];
     return {
@@ -16119,10 +16123,18 @@ function parsePolicy(headers) {
 }
 // Cloudflare's window is 5 minutes: a reset announced further off than the window is not believed.
 const DEFAULT_WINDOW_SECONDS = 300;
+class BudgetWaitTooLong extends Error {
+    waitMs;
+    constructor(waitMs) {
+        super(`the rate-limit budget needs a ${Math.ceil(waitMs / 1000)}s wait`);
+        this.waitMs = waitMs;
+    }
+}
 /**
- * The token's request budget, shared by every zone's worker: each request sent takes one from what
- * Cloudflare last said remains; when none remains every worker waits for the window to reset, and
- * a 429's Retry-After pauses them all. This keeps a fleet under the limit instead of tripping 429s.
+ * The token's request budget, shared by every zone: each request takes one from what Cloudflare last
+ * said remains (RateLimit header); when none remains everyone waits for the window to reset, and a
+ * 429's Retry-After pauses everyone. A zone reserves all the requests it plans before its first one,
+ * so that once started it is not stopped halfway (GET done, PATCH waiting) by a spent window.
  */
 class RateLimitBudget {
     onWait;
@@ -16132,62 +16144,361 @@ class RateLimitBudget {
     windowSeconds = DEFAULT_WINDOW_SECONDS;
     resetAt = 0;
     pausedUntil = 0;
+    /** Reserved by allowances and not sent yet. */
+    reserved = 0;
+    /** Sent and not answered yet. */
     inFlight = 0;
     announcedUntil = Number.NEGATIVE_INFINITY;
-    /** `onWait` hears of each new wait once, however many workers share it. */
+    /** Whether any answer has come back: until one does, the budget is unknown. */
+    heard = false;
+    wake = () => { };
+    changed = this.nextChange();
+    /** `onWait` hears of each new wait once, however many zones share it. */
     constructor(onWait = () => { }, now = Date.now) {
         this.onWait = onWait;
         this.now = now;
     }
-    /** The wait before the next request may be sent, in ms (0: send now). */
-    waitMs() {
+    /** The wait before `count` more requests may be reserved, in ms (0: now). */
+    waitMs(count = 1) {
         const now = this.now();
         if (now < this.pausedUntil)
             return this.pausedUntil - now;
-        if (this.remaining !== undefined && this.remaining <= 0) {
+        // Never wait for more than one window can hold.
+        const need = Math.min(count, this.quota ?? count);
+        if (count > 0 && this.remaining !== undefined && this.remaining < need) {
             if (now < this.resetAt)
                 return this.resetAt - now;
-            this.remaining = this.quota;
+            this.remaining = this.quota === undefined ? undefined : this.quota - this.reserved;
         }
         return 0;
     }
-    /** Waits for room, then takes one request from the budget. */
-    async acquire() {
-        for (let wait = this.waitMs(); wait > 0; wait = this.waitMs()) {
-            const until = this.now() + wait;
-            // Answers within one window move its reset by a few ms: that is still the same wait.
-            if (wait >= 1000 && until > this.announcedUntil + 1000) {
-                this.announcedUntil = until;
-                this.onWait(wait, this.now() < this.pausedUntil
-                    ? 'Cloudflare answered 429'
-                    : "the token's rate-limit window is spent");
+    /**
+     * Sets `count` requests aside for one zone, waiting as long as the budget needs. Until the first
+     * answer tells what remains, one zone probes and the others wait for it.
+     */
+    async reserve(count) {
+        // No await between the last check and take(): zones starting together must not all see room.
+        for (;;) {
+            if (!this.heard && this.reserved + this.inFlight > 0) {
+                await this.changed;
+                continue;
             }
-            await (0,promises_namespaceObject.setTimeout)(wait);
+            const wait = this.waitMs(count);
+            if (wait === 0)
+                break;
+            await this.waitOut(wait, Number.POSITIVE_INFINITY);
         }
-        if (this.remaining !== undefined)
-            this.remaining -= 1;
+        this.take(count);
+        return { left: count };
+    }
+    /**
+     * Takes one request for a zone: from its allowance, else from the budget. Either way it waits out a
+     * 429's pause; a wait longer than `maxWaitMs` throws BudgetWaitTooLong.
+     */
+    async send(allowance, maxWaitMs) {
+        const count = allowance.left > 0 ? 0 : 1;
+        for (let wait = this.waitMs(count); wait > 0; wait = this.waitMs(count)) {
+            await this.waitOut(wait, maxWaitMs);
+        }
+        if (count === 0)
+            allowance.left -= 1;
+        else
+            this.take(1);
+        this.reserved -= 1;
         this.inFlight += 1;
     }
-    /** Records an answer (or a failed attempt, without headers) for a request taken with acquire(). */
+    /** Records an answer (or a failed attempt, without headers) for a request taken with send(). */
     release(headers) {
         this.inFlight = Math.max(0, this.inFlight - 1);
+        this.notify();
         if (headers === undefined)
             return;
+        this.heard = true;
         const policy = parsePolicy(headers);
         this.quota = policy.quota ?? this.quota;
         this.windowSeconds = policy.windowSeconds ?? this.windowSeconds;
         const limit = parseRateLimit(headers);
         if (limit === undefined)
             return;
-        // Requests still in flight may not be counted in `r` yet: assume they are not, to stay under the limit.
-        const remaining = limit.remaining - this.inFlight;
+        // Requests in flight or reserved may not be counted in `r` yet: assume they are not, to stay under.
+        const remaining = limit.remaining - this.inFlight - this.reserved;
         this.remaining = this.remaining === undefined ? remaining : Math.min(this.remaining, remaining);
         this.resetAt = this.now() + Math.min(limit.resetSeconds, this.windowSeconds) * 1000;
     }
-    /** A 429: every worker waits this long before its next request. */
+    /** Returns what a zone reserved and did not use (a skip_unchanged zone that needed no PATCH). */
+    giveBack(allowance) {
+        this.reserved -= allowance.left;
+        if (this.remaining !== undefined)
+            this.remaining += allowance.left;
+        allowance.left = 0;
+        this.notify();
+    }
+    /** A 429: everyone waits this long before their next request. */
     pause(ms) {
         this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
     }
+    nextChange() {
+        return new Promise((resolve) => {
+            this.wake = resolve;
+        });
+    }
+    notify() {
+        this.wake();
+        this.changed = this.nextChange();
+    }
+    take(count) {
+        if (this.remaining !== undefined)
+            this.remaining -= count;
+        this.reserved += count;
+    }
+    async waitOut(wait, maxWaitMs) {
+        if (wait > maxWaitMs)
+            throw new BudgetWaitTooLong(wait);
+        const until = this.now() + wait;
+        // Answers within one window move its reset by a few ms: that is still the same wait.
+        if (wait >= 1000 && until > this.announcedUntil + 1000) {
+            this.announcedUntil = until;
+            this.onWait(wait, this.now() < this.pausedUntil
+                ? 'Cloudflare answered 429'
+                : "the token's rate-limit window is spent");
+        }
+        await (0,promises_namespaceObject.setTimeout)(wait);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/errors.ts
+/** A failure the user can act on: `message` is the one line shown. */
+class StepError extends Error {
+    /** Cloudflare's error codes, for the summary. */
+    codes;
+    /** Cloudflare's `messages` that came with the failure, shown as notices. */
+    notices;
+    constructor(message, options = {}) {
+        super(message);
+        this.name = 'StepError';
+        this.codes = options.codes ?? [];
+        this.notices = options.notices ?? [];
+    }
+}
+/** Input problems, all found before any request is made. */
+class InputError extends Error {
+    problems;
+    constructor(problems) {
+        super(problems.join('; '));
+        this.name = 'InputError';
+        this.problems = problems;
+    }
+}
+function messageOf(error) {
+    return error instanceof Error ? error.message : String(error);
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/deadline.ts
+
+/**
+ * One zone's time budget across all its attempts and waits. It starts with the zone's first request,
+ * so time queued behind other zones or for the rate-limit budget before that does not count.
+ */
+class Deadline {
+    timeoutMs;
+    controller = new AbortController();
+    endsAt;
+    timer;
+    /** What the zone is doing now, for the timeout message. */
+    waitingFor = 'the first request';
+    constructor(timeoutSeconds) {
+        this.timeoutMs = timeoutSeconds * 1000;
+    }
+    start() {
+        if (this.endsAt !== undefined)
+            return;
+        this.endsAt = Date.now() + this.timeoutMs;
+        this.timer = setTimeout(() => this.controller.abort(this.error()), this.timeoutMs);
+        this.timer.unref();
+    }
+    get started() {
+        return this.endsAt !== undefined;
+    }
+    get signal() {
+        return this.controller.signal;
+    }
+    get expired() {
+        return this.controller.signal.aborted;
+    }
+    remainingMs(now = Date.now()) {
+        return this.endsAt === undefined ? this.timeoutMs : Math.max(0, this.endsAt - now);
+    }
+    error() {
+        return new StepError(`timed out after ${this.timeoutMs / 1000}s waiting for ${this.waitingFor}. Raise timeout_seconds if Cloudflare is slow from this runner, or check the runner's network and proxy`);
+    }
+    dispose() {
+        clearTimeout(this.timer);
+    }
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/hints.ts
+// Cloudflare documents no permission for this endpoint; this is the expected one (see README).
+const PERMISSION = 'Zone > SSL and Certificates on this zone (Edit to apply, Read to check or read)';
+// What to do, by Cloudflare error code: the codes users meet most with this endpoint.
+const BY_CODE = {
+    971: 'Cloudflare rate-limited the token: lower concurrency, or spread large fleets across jobs further apart',
+    1009: 'Cloudflare rejected the request body: please report this as a bug in the action',
+    6003: 'Cloudflare found the credentials malformed: the secret should hold the token (or key) alone, with no "Bearer " prefix or quotes',
+    6007: 'Cloudflare rejected the request body: please report this as a bug in the action',
+    6111: 'the Authorization header was malformed: the secret should hold the API token alone',
+    7000: 'Cloudflare has no such route: check api_url (it ends in /client/v4) and zone_id',
+    7003: "check zone_id: it is the 32-hex-digit Zone ID from the zone's Overview page",
+    9103: 'the legacy credentials were refused: check api_email and api_key, or use an API token instead',
+    9106: 'no credentials reached Cloudflare: check the token secret is set for this workflow',
+    9109: `the token cannot access this zone: check zone_id, and give the token ${PERMISSION}`,
+    10000: `the token is invalid, expired, IP-restricted or lacks permission: verify it (GET /user/tokens/verify) and give it ${PERMISSION}`,
+};
+/** One short "what to do" for a failed answer, or undefined when nothing useful can be said. */
+function hintFor(status, codes) {
+    for (const code of codes) {
+        const hint = BY_CODE[code];
+        if (hint !== undefined)
+            return hint;
+    }
+    if (status === 429)
+        return BY_CODE[971];
+    if (status === 401 || status === 403)
+        return `check the token is valid and ${PERMISSION.replace('give the token', 'has')}`;
+    if (status >= 500)
+        return "the failure is on Cloudflare's side: re-run the job later, and check https://www.cloudflarestatus.com";
+    return undefined;
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/envelope.ts
+
+
+
+const STATUS_TEXT = {
+    400: 'bad request',
+    401: 'unauthorized',
+    403: 'forbidden',
+    404: 'not found',
+    405: 'method not allowed',
+    415: 'unsupported media type',
+    429: 'rate limited',
+    500: 'internal server error',
+    502: 'bad gateway',
+    503: 'service unavailable',
+    504: 'gateway timeout',
+};
+function statusLine(answer, attempts) {
+    const text = STATUS_TEXT[answer.status] ??
+        (answer.status >= 520 && answer.status <= 527 ? 'Cloudflare origin error' : undefined);
+    const after = attempts > 1 ? ` after ${attempts} attempts` : '';
+    return `HTTP ${answer.status}${text ? ` ${text}` : ''}${after}`;
+}
+function rayOf(answer) {
+    const ray = headerValue(answer.headers, 'cf-ray');
+    return ray ? ` (cf-ray ${ray})` : '';
+}
+function toMessages(value) {
+    if (!Array.isArray(value))
+        return [];
+    return value.flatMap((item) => {
+        if (typeof item !== 'object' || item === null)
+            return [];
+        const entry = item;
+        const chain = Array.isArray(entry.error_chain)
+            ? entry.error_chain.flatMap((link) => {
+                const l = (typeof link === 'object' && link !== null ? link : {});
+                return typeof l.code === 'number' || typeof l.message === 'string'
+                    ? [{ code: Number(l.code), message: oneLine(String(l.message ?? ''), 200) }]
+                    : [];
+            })
+            : [];
+        return [
+            {
+                code: typeof entry.code === 'number' ? entry.code : Number.NaN,
+                message: typeof entry.message === 'string' ? oneLine(entry.message, 300) : '',
+                documentationUrl: typeof entry.documentation_url === 'string'
+                    ? oneLine(entry.documentation_url, 200)
+                    : undefined,
+                chain,
+            },
+        ];
+    });
+}
+function formatMessage(message) {
+    const code = Number.isNaN(message.code) ? '' : `${message.code} `;
+    const chain = message.chain.length > 0
+        ? ` (${message.chain.map((link) => `${link.code} ${link.message}`).join('; ')})`
+        : '';
+    const docs = message.documentationUrl ? ` [docs: ${message.documentationUrl}]` : '';
+    return `${code}${message.message}${chain}${docs}`.trim();
+}
+/** Server text made safe for one log line: no line breaks or control bytes, and not too long. */
+function oneLine(text, max) {
+    // eslint-disable-next-line no-control-regex -- control bytes are exactly what must not reach the log
+    const flat = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
+    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
+}
+function snippet(body) {
+    return oneLine(body, 200);
+}
+/** Parses and checks Cloudflare's answer shape; any other body is one clear failure naming what came back. */
+function parseEnvelope(answer, attempts = 1) {
+    const where = `${statusLine(answer, attempts)} from Cloudflare`;
+    const contentType = headerValue(answer.headers, 'content-type') ?? 'no content type';
+    if (answer.status >= 300 && answer.status <= 399) {
+        const location = headerValue(answer.headers, 'location');
+        throw new StepError(`${where}: a redirect${location ? ` to ${oneLine(location, 200)}` : ''}, which the API never sends: check api_url`);
+    }
+    const encoding = headerValue(answer.headers, 'content-encoding') ?? 'identity';
+    if (encoding.toLowerCase() !== 'identity') {
+        throw new StepError(`${where}: the body was compressed (content-encoding: ${oneLine(encoding, 40)}), which the action did not ask for${rayOf(answer)}. A proxy may be rewriting the answer: check HTTPS_PROXY`);
+    }
+    if (answer.body.trim() === '') {
+        throw new StepError(`${where}: the body was empty (${contentType})${rayOf(answer)}${hintSuffix(answer.status, [])}`);
+    }
+    let json;
+    try {
+        json = JSON.parse(answer.body.replace(/^\uFEFF/, ''));
+    }
+    catch {
+        const truncated = /^\s*[[{]/.test(answer.body) ? 'truncated or invalid JSON' : 'not JSON';
+        // A page in place of the API's JSON on 401/403 is a block page, not a verdict on the token.
+        const todo = answer.status === 401 || answer.status === 403
+            ? ". A page instead of the API's JSON is a firewall, IP access rule or proxy blocking the runner: check api_url and the runner's network"
+            : hintSuffix(answer.status, []);
+        throw new StepError(`${where}: the body was ${truncated} (${contentType}): "${snippet(answer.body)}"${rayOf(answer)}${todo}`);
+    }
+    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
+        throw new StepError(`${where}: the body was JSON but not an object: "${snippet(answer.body)}"${rayOf(answer)}`);
+    }
+    const record = json;
+    if (typeof record.success !== 'boolean') {
+        throw new StepError(`${where}: the answer has no boolean "success" field: "${snippet(answer.body)}"${rayOf(answer)}`);
+    }
+    return {
+        success: record.success,
+        errors: toMessages(record.errors),
+        messages: toMessages(record.messages),
+        result: record.result,
+    };
+}
+function hintSuffix(status, codes) {
+    const hint = hintFor(status, codes);
+    return hint ? `. ${hint[0]?.toUpperCase()}${hint.slice(1)}` : '';
+}
+/** The one-line failure for an answer that is not a success: status, every code and message, cf-ray, what to do. */
+function failure(answer, envelope, attempts = 1, hint) {
+    const codes = envelope.errors
+        .flatMap((error) => [error.code, ...error.chain.map((link) => link.code)])
+        .filter((code) => !Number.isNaN(code));
+    const said = envelope.errors.length > 0
+        ? envelope.errors.map(formatMessage).join('; ')
+        : `success was ${envelope.success} with no errors listed`;
+    const todo = hint ? `. ${hint}` : hintSuffix(answer.status, codes);
+    return new StepError(`${statusLine(answer, attempts)} from Cloudflare: ${said}${rayOf(answer)}${todo}`, { codes, notices: envelope.messages.map(formatMessage) });
+}
+/** A success answer whose `result` is not what the endpoint promises. */
+function badResult(answer, what) {
+    return new StepError(`HTTP ${answer.status} from Cloudflare: success was true but ${what}: "${snippet(answer.body)}"${rayOf(answer)}`);
 }
 
 ;// CONCATENATED MODULE: ./src/api-url.ts
@@ -16292,31 +16603,6 @@ function secretsOf(credentials) {
         : [credentials.email, credentials.key];
 }
 
-;// CONCATENATED MODULE: ./src/errors.ts
-/** A failure the user can act on: `message` is the one line shown; `detail` goes to debug only. */
-class StepError extends Error {
-    codes;
-    detail;
-    constructor(message, options = {}) {
-        super(message, { cause: options.cause });
-        this.name = 'StepError';
-        this.codes = options.codes ?? [];
-        this.detail = options.detail;
-    }
-}
-/** Input problems, all found before any request is made. */
-class InputError extends Error {
-    problems;
-    constructor(problems) {
-        super(problems.join('; '));
-        this.name = 'InputError';
-        this.problems = problems;
-    }
-}
-function messageOf(error) {
-    return error instanceof Error ? error.message : String(error);
-}
-
 ;// CONCATENATED MODULE: ./src/version.ts
 // Written by script/version.mjs from package.json at build time; a test keeps them equal.
 const VERSION = '1.0.0';
@@ -16376,172 +16662,6 @@ function describeCauses(error) {
     };
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare/hints.ts
-// Cloudflare documents no permission for this endpoint; this is the expected one (see README).
-const PERMISSION = 'Zone > SSL and Certificates on this zone (Edit to apply, Read to check or read)';
-// What to do, by Cloudflare error code: the codes users meet most with this endpoint.
-const BY_CODE = {
-    971: 'Cloudflare rate-limited the token: lower concurrency, or spread large fleets across jobs further apart',
-    1009: 'Cloudflare rejected the request body: please report this as a bug in the action',
-    6003: 'Cloudflare found the credentials malformed: the secret should hold the token (or key) alone, with no "Bearer " prefix or quotes',
-    6007: 'Cloudflare rejected the request body: please report this as a bug in the action',
-    6111: 'the Authorization header was malformed: the secret should hold the API token alone',
-    7000: 'Cloudflare has no such route: check api_url (it ends in /client/v4) and zone_id',
-    7003: "check zone_id: it is the 32-hex-digit Zone ID from the zone's Overview page",
-    9103: 'the legacy credentials were refused: check api_email and api_key, or use an API token instead',
-    9106: 'no credentials reached Cloudflare: check the token secret is set for this workflow',
-    9109: `the token cannot access this zone: check zone_id, and give the token ${PERMISSION}`,
-    10000: `the token is invalid, expired, IP-restricted or lacks permission: verify it (GET /user/tokens/verify) and give it ${PERMISSION}`,
-};
-/** One short "what to do" for a failed answer, or undefined when nothing useful can be said. */
-function hintFor(status, codes) {
-    for (const code of codes) {
-        const hint = BY_CODE[code];
-        if (hint !== undefined)
-            return hint;
-    }
-    if (status === 429)
-        return BY_CODE[971];
-    if (status === 401 || status === 403)
-        return `check the token is valid and ${PERMISSION.replace('give the token', 'has')}`;
-    if (status >= 500)
-        return "the failure is on Cloudflare's side: re-run the job later, and check https://www.cloudflarestatus.com";
-    return undefined;
-}
-
-;// CONCATENATED MODULE: ./src/cloudflare/envelope.ts
-
-
-const STATUS_TEXT = {
-    400: 'bad request',
-    401: 'unauthorized',
-    403: 'forbidden',
-    404: 'not found',
-    405: 'method not allowed',
-    415: 'unsupported media type',
-    429: 'rate limited',
-    500: 'internal server error',
-    502: 'bad gateway',
-    503: 'service unavailable',
-    504: 'gateway timeout',
-};
-function headerValue(answer, name) {
-    const value = answer.headers[name];
-    return Array.isArray(value) ? value.join(', ') : value;
-}
-function statusLine(answer, attempts) {
-    const text = STATUS_TEXT[answer.status] ??
-        (answer.status >= 520 && answer.status <= 527 ? 'Cloudflare origin error' : undefined);
-    const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-    return `HTTP ${answer.status}${text ? ` ${text}` : ''}${after}`;
-}
-function rayOf(answer) {
-    const ray = headerValue(answer, 'cf-ray');
-    return ray ? ` (cf-ray ${ray})` : '';
-}
-function toMessages(value) {
-    if (!Array.isArray(value))
-        return [];
-    return value.flatMap((item) => {
-        if (typeof item !== 'object' || item === null)
-            return [];
-        const entry = item;
-        const chain = Array.isArray(entry.error_chain)
-            ? entry.error_chain.flatMap((link) => {
-                const l = (typeof link === 'object' && link !== null ? link : {});
-                return typeof l.code === 'number' || typeof l.message === 'string'
-                    ? [{ code: Number(l.code), message: oneLine(String(l.message ?? ''), 200) }]
-                    : [];
-            })
-            : [];
-        return [
-            {
-                code: typeof entry.code === 'number' ? entry.code : Number.NaN,
-                message: typeof entry.message === 'string' ? oneLine(entry.message, 300) : '',
-                documentationUrl: typeof entry.documentation_url === 'string'
-                    ? oneLine(entry.documentation_url, 200)
-                    : undefined,
-                chain,
-            },
-        ];
-    });
-}
-function formatMessage(message) {
-    const code = Number.isNaN(message.code) ? '' : `${message.code} `;
-    const chain = message.chain.length > 0
-        ? ` (${message.chain.map((link) => `${link.code} ${link.message}`).join('; ')})`
-        : '';
-    const docs = message.documentationUrl ? ` [docs: ${message.documentationUrl}]` : '';
-    return `${code}${message.message}${chain}${docs}`.trim();
-}
-/** Server text made safe for one log line: no line breaks or control bytes, and not too long. */
-function oneLine(text, max) {
-    // eslint-disable-next-line no-control-regex -- control bytes are exactly what must not reach the log
-    const flat = text.replace(/[\s\u0000-\u001f\u007f-\u009f]+/g, ' ').trim();
-    return flat.length > max ? `${flat.slice(0, max)}…` : flat;
-}
-function snippet(body) {
-    return oneLine(body, 200);
-}
-/** Parses and checks Cloudflare's answer shape; any other body is one clear failure naming what came back. */
-function parseEnvelope(answer, attempts = 1) {
-    const where = `${statusLine(answer, attempts)} from Cloudflare`;
-    const contentType = headerValue(answer, 'content-type') ?? 'no content type';
-    if (answer.status >= 300 && answer.status <= 399) {
-        const location = headerValue(answer, 'location');
-        throw new StepError(`${where}: a redirect${location ? ` to ${oneLine(location, 200)}` : ''}, which the API never sends: check api_url`);
-    }
-    const encoding = headerValue(answer, 'content-encoding') ?? 'identity';
-    if (encoding.toLowerCase() !== 'identity') {
-        throw new StepError(`${where}: the body was compressed (content-encoding: ${oneLine(encoding, 40)}), which the action did not ask for${rayOf(answer)}. A proxy may be rewriting the answer: check HTTPS_PROXY`);
-    }
-    if (answer.body.trim() === '') {
-        throw new StepError(`${where}: the body was empty (${contentType})${rayOf(answer)}${hintSuffix(answer.status, [])}`);
-    }
-    let json;
-    try {
-        json = JSON.parse(answer.body.replace(/^\uFEFF/, ''));
-    }
-    catch (error) {
-        const truncated = /^\s*[[{]/.test(answer.body) ? 'truncated or invalid JSON' : 'not JSON';
-        throw new StepError(`${where}: the body was ${truncated} (${contentType}): "${snippet(answer.body)}"${rayOf(answer)}${hintSuffix(answer.status, [])}`, { detail: String(error) });
-    }
-    if (typeof json !== 'object' || json === null || Array.isArray(json)) {
-        throw new StepError(`${where}: the body was JSON but not an object: "${snippet(answer.body)}"${rayOf(answer)}`);
-    }
-    const record = json;
-    if (typeof record.success !== 'boolean') {
-        throw new StepError(`${where}: the answer has no boolean "success" field: "${snippet(answer.body)}"${rayOf(answer)}`);
-    }
-    return {
-        success: record.success,
-        errors: toMessages(record.errors),
-        messages: toMessages(record.messages),
-        result: record.result,
-    };
-}
-function hintSuffix(status, codes) {
-    const hint = hintFor(status, codes);
-    return hint ? `. ${hint[0]?.toUpperCase()}${hint.slice(1)}` : '';
-}
-/** The one-line failure for an answer that is not a success: status, every code and message, cf-ray, what to do. */
-function failure(answer, envelope, attempts = 1, hint) {
-    const codes = envelope.errors
-        .flatMap((error) => [error.code, ...error.chain.map((link) => link.code)])
-        .filter((code) => !Number.isNaN(code));
-    const said = envelope.errors.length > 0
-        ? envelope.errors.map(formatMessage).join('; ')
-        : `success was ${envelope.success} with no errors listed`;
-    const todo = hint ? `. ${hint}` : hintSuffix(answer.status, codes);
-    return new StepError(`${statusLine(answer, attempts)} from Cloudflare: ${said}${rayOf(answer)}${todo}`, {
-        codes,
-    });
-}
-/** A success answer whose `result` is not what the endpoint promises. */
-function badResult(answer, what) {
-    return new StepError(`HTTP ${answer.status} from Cloudflare: success was true but ${what}: "${snippet(answer.body)}"${rayOf(answer)}`);
-}
-
 ;// CONCATENATED MODULE: ./src/cloudflare/http.ts
 
 /** Bodies larger than this are not Cloudflare's answer for one setting: stop reading and fail. */
@@ -16550,16 +16670,14 @@ const MAX_BODY_BYTES = 1024 * 1024;
 async function send(attempt) {
     attempt.onPhase('headers');
     const url = new URL(attempt.url);
-    const response = await attempt.dispatcher.request({
+    const response = await untilAborted(attempt.dispatcher.request({
         origin: url.origin,
         path: `${url.pathname}${url.search}`,
         method: attempt.method,
         headers: attempt.headers,
         body: attempt.body,
         signal: attempt.signal,
-        headersTimeout: attempt.timeoutMs,
-        bodyTimeout: attempt.timeoutMs,
-    });
+    }), attempt.signal);
     attempt.onPhase('body');
     const chunks = [];
     let size = 0;
@@ -16577,8 +16695,24 @@ async function send(attempt) {
         body: Buffer.concat(chunks).toString('utf8'),
     };
 }
+/**
+ * undici 6 applies an abort signal only once a request has a connected socket: connecting, the TLS
+ * handshake and a proxy's answer to CONNECT would outlive the deadline. Race the signal instead.
+ */
+function untilAborted(pending, signal) {
+    // A response that arrives after the deadline is dropped with its socket.
+    pending.then((late) => signal.aborted && late.body.destroy(), () => undefined);
+    return new Promise((resolve, reject) => {
+        if (signal.aborted)
+            return reject(signal.reason);
+        const onAbort = () => reject(signal.reason);
+        signal.addEventListener('abort', onAbort, { once: true });
+        pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+    });
+}
 
 ;// CONCATENATED MODULE: ./src/cloudflare/retry.ts
+
 /** Statuses worth another attempt: rate limits and Cloudflare's own edge and origin errors. Never another 4xx. */
 function isRetryableStatus(status) {
     return (status === 429 ||
@@ -16602,16 +16736,12 @@ const RETRYABLE_CODES = new Set([
 function isRetryableCode(code) {
     return RETRYABLE_CODES.has(code);
 }
-function header(headers, name) {
-    const value = headers[name];
-    return Array.isArray(value) ? value[0] : value;
-}
 /** The wait Cloudflare asked for, in ms: `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */
 function retryAfterMs(headers, now = Date.now()) {
-    const ms = Number.parseFloat(header(headers, 'retry-after-ms') ?? '');
+    const ms = Number.parseFloat(headerValue(headers, 'retry-after-ms') ?? '');
     if (Number.isFinite(ms) && ms >= 0)
         return Math.ceil(ms);
-    const raw = header(headers, 'retry-after')?.trim();
+    const raw = headerValue(headers, 'retry-after')?.trim();
     if (raw === undefined || raw === '')
         return undefined;
     if (/^\d+(\.\d+)?$/.test(raw))
@@ -16630,7 +16760,7 @@ function backoffMs(retry, random = Math.random) {
     return Math.round(base * (1 - random() * 0.25));
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare/client.ts
+;// CONCATENATED MODULE: ./src/cloudflare/transport.ts
 
 
 
@@ -16643,29 +16773,164 @@ function backoffMs(retry, random = Math.random) {
 
 
 const USER_AGENT = `auto-origin-tls-kex-action/${VERSION}`;
+/**
+ * Sends a request until it gets a final answer, within the zone's deadline. Retries are our own loop,
+ * not undici's RetryAgent: undici 6's skips PATCH unless told, ignores retry-after-ms, adds no jitter
+ * and drops the last body on exhaustion (losing Cloudflare's error code), and it cannot share one
+ * rate-limit budget across zones.
+ */
+class Transport {
+    options;
+    constructor(options) {
+        this.options = options;
+    }
+    async send(method, path, body, zone) {
+        const { apiUrl, credentials, maxRetries, dispatcher, budget, redact, random } = this.options;
+        const { deadline } = zone;
+        const url = joinUrl(apiUrl, path);
+        const headers = {
+            accept: 'application/json',
+            'accept-encoding': 'identity',
+            'user-agent': USER_AGENT,
+            ...authHeaders(credentials),
+            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+        };
+        const total = maxRetries + 1;
+        for (let attempt = 1;; attempt += 1) {
+            const of = total > 1 ? ` (attempt ${attempt} of ${total})` : '';
+            await this.takeFromBudget(zone, method);
+            deadline.start();
+            const started = Date.now();
+            let answer;
+            try {
+                answer = await send({
+                    url,
+                    method,
+                    headers,
+                    body,
+                    dispatcher,
+                    signal: deadline.signal,
+                    onPhase: (phase) => {
+                        deadline.waitingFor =
+                            phase === 'headers'
+                                ? `Cloudflare to answer ${method}${of}`
+                                : `the rest of Cloudflare's answer to ${method}${of}, which stopped mid-body`;
+                    },
+                });
+            }
+            catch (error) {
+                budget.release();
+                if (deadline.expired)
+                    throw deadline.error();
+                if (error instanceof StepError)
+                    throw error;
+                const cause = describeCauses(error);
+                core_debug(redact(`${method} ${path}${of}: ${stackOf(error)}`));
+                if (attempt < total && cause.codes.some(isRetryableCode)) {
+                    await this.pause(backoffMs(attempt, random), deadline, `a retry after ${cause.codes.join(', ')}`);
+                    continue;
+                }
+                throw networkFailure(apiUrl, cause, attempt);
+            }
+            budget.release(answer.headers);
+            const ray = headerValue(answer.headers, 'cf-ray') ?? 'none';
+            core_debug(`${method} ${path}: HTTP ${answer.status} in ${Date.now() - started} ms${of}, cf-ray ${ray}`);
+            if (answer.status < 200 || answer.status > 299) {
+                core_debug(redact(`${method} ${path}: body ${JSON.stringify(answer.body.slice(0, 2000))}`));
+            }
+            const asked = retryAfterMs(answer.headers);
+            // Every 429 pauses every zone, also when this zone has no attempt left.
+            if (answer.status === 429)
+                budget.pause(asked ?? backoffMs(attempt, random));
+            if (attempt >= total || !isRetryableStatus(answer.status))
+                return { answer, attempts: attempt };
+            if (asked !== undefined && asked > deadline.remainingMs()) {
+                throw new StepError(`HTTP ${answer.status} from Cloudflare asked to wait ${Math.ceil(asked / 1000)}s (Retry-After) but only ${Math.floor(deadline.remainingMs() / 1000)}s of timeout_seconds remain: re-run later, or raise timeout_seconds`);
+            }
+            await this.pause(asked ?? backoffMs(attempt, random), deadline, `a retry after HTTP ${answer.status}${of}`);
+        }
+    }
+    /** Before a zone's first request the wait is free; after it, the wait must fit in its deadline. */
+    async takeFromBudget(zone, method) {
+        const { deadline } = zone;
+        deadline.waitingFor = `the rate-limit budget before ${method}`;
+        try {
+            await this.options.budget.send(zone.allowance, deadline.started ? deadline.remainingMs() : Number.POSITIVE_INFINITY);
+        }
+        catch (error) {
+            if (!(error instanceof BudgetWaitTooLong))
+                throw error;
+            throw new StepError(`Cloudflare's rate limit for this token needs a ${Math.ceil(error.waitMs / 1000)}s wait but only ${Math.floor(deadline.remainingMs() / 1000)}s of timeout_seconds remain: lower concurrency, or raise timeout_seconds`);
+        }
+    }
+    async pause(ms, deadline, what) {
+        deadline.waitingFor = what;
+        core_debug(`waiting ${ms} ms before ${what}`);
+        try {
+            await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: deadline.signal });
+        }
+        catch {
+            throw deadline.error();
+        }
+    }
+}
+function stackOf(error) {
+    return error instanceof Error ? (error.stack ?? error.message) : String(error);
+}
+function networkFailure(apiUrl, cause, attempts) {
+    const host = new URL(apiUrl).host;
+    const after = attempts > 1 ? ` after ${attempts} attempts` : '';
+    if (cause.codes.some((code) => /^(UND_ERR_RES_|UND_ERR_INFO|HPE_)/.test(code))) {
+        return new StepError(`the answer from ${host} was not valid HTTP${after}: ${cause.text}. A proxy or middlebox may be interfering: check api_url and HTTPS_PROXY`);
+    }
+    let todo = "Check api_url, the runner's network, and HTTPS_PROXY / NO_PROXY if the runner needs a proxy";
+    if (cause.certificate) {
+        todo =
+            'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
+    }
+    else if (cause.codes.includes('ENOTFOUND')) {
+        todo = `The name ${cause.hostname ?? new URL(apiUrl).hostname} did not resolve: check api_url, HTTPS_PROXY and the runner's DNS`;
+    }
+    return new StepError(`could not reach Cloudflare at ${host}${after}: ${cause.text}. ${todo}`);
+}
+
+;// CONCATENATED MODULE: ./src/cloudflare/client.ts
+
+
+
+
 // ISO 8601 as Cloudflare writes it (2014-01-01T05:20:00.12345Z); anything else never reaches an output.
 const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?(Z|[+-]\d{2}:\d{2})$/;
 const ZONE_ID = /^[0-9a-f]{32}$/;
 const SETTING_PATH = (zoneId) => `zones/${zoneId}/settings/auto_origin_tls_kex`;
 const ZONE_READ = "Looking up zone_name needs the token's Zone > Zone > Read permission on the zone, or use zone_id instead";
-/**
- * The only module that speaks HTTP. Retries are our own loop, not undici's RetryAgent: undici 6's skips
- * PATCH unless told, ignores retry-after-ms, adds no jitter and drops the last body on exhaustion, which
- * would lose Cloudflare's error code, and it cannot share one rate-limit budget across zones.
- */
+/** Cloudflare's endpoints for this setting, each answer checked. The only module that speaks HTTP, with transport.ts. */
 class CloudflareClient {
-    options;
+    transport;
     budget;
     constructor(options) {
-        this.options = options;
-        this.budget = options.budget ?? new RateLimitBudget();
+        this.transport = new Transport(options);
+        this.budget = options.budget;
     }
-    async getSetting(zoneId, deadline) {
-        const { answer, envelope } = await this.call('GET', SETTING_PATH(zoneId), undefined, deadline);
+    /**
+     * Starts one zone: reserves the requests it plans (waiting for the shared budget if needed, which
+     * does not count against its deadline) and gives it a deadline that starts with its first request.
+     */
+    async begin(plannedRequests, timeoutSeconds) {
+        const allowance = await this.budget.reserve(plannedRequests);
+        return { deadline: new Deadline(timeoutSeconds), allowance };
+    }
+    /** Ends a zone: gives back the requests it did not use. */
+    end(zone) {
+        this.budget.giveBack(zone.allowance);
+        zone.deadline.dispose();
+    }
+    async getSetting(zoneId, zone) {
+        const { answer, envelope } = await this.call('GET', SETTING_PATH(zoneId), undefined, zone);
         return toSetting(answer, envelope);
     }
-    async setSetting(zoneId, enabled, deadline) {
-        const { answer, envelope } = await this.call('PATCH', SETTING_PATH(zoneId), JSON.stringify({ enabled }), deadline);
+    async setSetting(zoneId, enabled, zone) {
+        const { answer, envelope } = await this.call('PATCH', SETTING_PATH(zoneId), JSON.stringify({ enabled }), zone);
         const setting = toSetting(answer, envelope);
         if (setting.enabled !== enabled) {
             throw badResult(answer, `result.enabled is ${setting.enabled}, not the requested ${enabled}`);
@@ -16673,15 +16938,15 @@ class CloudflareClient {
         return setting;
     }
     /** Resolves a zone name (apex domain) to its ID. */
-    async findZone(zoneName, accountId, deadline) {
+    async findZone(zoneName, accountId, zone) {
         const query = new URLSearchParams({ name: zoneName });
         if (accountId !== undefined)
             query.set('account.id', accountId);
-        const { answer, envelope } = await this.call('GET', `zones?${query.toString()}`, undefined, deadline, ZONE_READ);
+        const { answer, envelope } = await this.call('GET', `zones?${query.toString()}`, undefined, zone, ZONE_READ);
         if (!Array.isArray(envelope.result))
             throw badResult(answer, 'result is not a list of zones');
-        const zones = envelope.result.flatMap((zone) => {
-            const entry = (typeof zone === 'object' && zone !== null ? zone : {});
+        const zones = envelope.result.flatMap((item) => {
+            const entry = (typeof item === 'object' && item !== null ? item : {});
             const account = (typeof entry.account === 'object' && entry.account !== null ? entry.account : {});
             const accountLabel = [account.name, account.id]
                 .filter((part) => typeof part === 'string')
@@ -16697,96 +16962,15 @@ class CloudflareClient {
             const scope = accountId === undefined ? '' : ` in account ${accountId}`;
             throw new StepError(`no zone named ${zoneName} is visible to this token${scope}: check the name is the apex domain, and that the token has Zone > Zone > Read on it`);
         }
-        throw new StepError(`${zones.length} zones are named ${zoneName} (accounts: ${zones.map((zone) => zone.account).join(', ')}): set account_id, or use zone_id`);
+        throw new StepError(`${zones.length} zones are named ${zoneName} (accounts: ${zones.map((found) => found.account).join(', ')}): set account_id, or use zone_id`);
     }
-    async call(method, path, body, deadline, hint) {
-        const { answer, attempts } = await this.sendWithRetries(method, path, body, deadline);
+    async call(method, path, body, zone, hint) {
+        const { answer, attempts } = await this.transport.send(method, path, body, zone);
         const envelope = parseEnvelope(answer, attempts);
         if (answer.status < 200 || answer.status > 299 || envelope.success !== true) {
             throw failure(answer, envelope, attempts, answer.status === 403 || answer.status === 401 ? hint : undefined);
         }
         return { answer, envelope };
-    }
-    async sendWithRetries(method, path, body, deadline) {
-        const { apiUrl, credentials, maxRetries, dispatcher, random } = this.options;
-        const url = joinUrl(apiUrl, path);
-        const headers = {
-            accept: 'application/json',
-            'accept-encoding': 'identity',
-            'user-agent': USER_AGENT,
-            ...authHeaders(credentials),
-            ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-        };
-        const total = maxRetries + 1;
-        for (let attempt = 1;; attempt += 1) {
-            const of = total > 1 ? ` (attempt ${attempt} of ${total})` : '';
-            await this.acquireBudget(deadline);
-            deadline.start();
-            const started = Date.now();
-            let answer;
-            try {
-                answer = await send({
-                    url,
-                    method,
-                    headers,
-                    body,
-                    dispatcher,
-                    signal: deadline.signal,
-                    timeoutMs: deadline.timeoutMs,
-                    onPhase: (phase) => {
-                        deadline.waitingFor =
-                            phase === 'headers'
-                                ? `Cloudflare to answer ${method}${of}`
-                                : `the rest of Cloudflare's answer to ${method}${of}, which stopped mid-body`;
-                    },
-                });
-            }
-            catch (error) {
-                this.budget.release();
-                if (deadline.expired)
-                    throw deadline.error();
-                if (error instanceof StepError)
-                    throw error;
-                const cause = describeCauses(error);
-                core_debug(`${method} ${path}: ${cause.text}${of}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-                if (attempt < total && cause.codes.some(isRetryableCode)) {
-                    await this.pause(backoffMs(attempt, random), deadline, `a retry after ${cause.codes.join(', ')}`);
-                    continue;
-                }
-                throw networkFailure(apiUrl, cause, attempt);
-            }
-            this.budget.release(answer.headers);
-            core_debug(`${method} ${path}: HTTP ${answer.status} in ${Date.now() - started} ms${of}, cf-ray ${headerValue(answer, 'cf-ray') ?? 'none'}`);
-            if (attempt >= total || !isRetryableStatus(answer.status))
-                return { answer, attempts: attempt };
-            const asked = retryAfterMs(answer.headers);
-            if (answer.status === 429)
-                this.budget.pause(asked ?? backoffMs(attempt, random));
-            if (asked !== undefined && asked > deadline.remainingMs()) {
-                throw new StepError(`HTTP ${answer.status} from Cloudflare asked to wait ${Math.ceil(asked / 1000)}s (Retry-After) but only ${Math.floor(deadline.remainingMs() / 1000)}s of timeout_seconds remain: re-run later, or raise timeout_seconds`);
-            }
-            await this.pause(asked ?? backoffMs(attempt, random), deadline, `a retry after HTTP ${answer.status}${of}`);
-        }
-    }
-    // Waiting for the shared budget is scheduling, not this zone's network time: the deadline stops.
-    async acquireBudget(deadline) {
-        deadline.pause();
-        try {
-            await this.budget.acquire();
-        }
-        finally {
-            deadline.resume();
-        }
-    }
-    async pause(ms, deadline, what) {
-        deadline.waitingFor = what;
-        core_debug(`waiting ${ms} ms before ${what}`);
-        try {
-            await (0,promises_namespaceObject.setTimeout)(ms, undefined, { signal: deadline.signal });
-        }
-        catch {
-            throw deadline.error();
-        }
     }
 }
 function toSetting(answer, envelope) {
@@ -16809,22 +16993,6 @@ function toSetting(answer, envelope) {
                     : `Cloudflare sent a modified_on that is not a date (${oneLine(JSON.stringify(modifiedOn), 40)}), so that output is empty`,
             ],
     };
-}
-function networkFailure(apiUrl, cause, attempts) {
-    const host = new URL(apiUrl).host;
-    const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-    let todo = "check api_url, the runner's network, and HTTPS_PROXY / NO_PROXY if the runner needs a proxy";
-    if (cause.certificate) {
-        todo =
-            'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
-    }
-    else if (cause.codes.includes('ENOTFOUND')) {
-        todo = `the name ${cause.hostname ?? new URL(apiUrl).hostname} did not resolve: check api_url, HTTPS_PROXY and the runner's DNS`;
-    }
-    else if (cause.codes.some((code) => /^(UND_ERR_RES_|UND_ERR_INFO|HPE_)/.test(code))) {
-        return new StepError(`the answer from ${host} was not valid HTTP${after}: ${cause.text}. A proxy or middlebox may be interfering: check api_url and HTTPS_PROXY`);
-    }
-    return new StepError(`could not reach Cloudflare at ${host}${after}: ${cause.text}. ${todo[0]?.toUpperCase()}${todo.slice(1)}`);
 }
 
 // EXTERNAL MODULE: ./node_modules/undici/lib/api/index.js
@@ -16857,11 +17025,11 @@ const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY
  * chosen and bypassed (NO_PROXY) as undici's EnvHttpProxyAgent does, which follows curl. TLS is always
  * verified; NODE_EXTRA_CA_CERTS is honoured by Node itself.
  */
-function createConnection(env = process.env) {
+function createConnection(timeoutSeconds, env = process.env) {
     // Verification is explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job cannot switch it off.
     const tls = { rejectUnauthorized: true };
     const options = {
-        connect: { timeout: 10_000, ...tls },
+        connect: { timeout: Math.min(10_000, timeoutSeconds * 1000), ...tls },
         requestTls: tls,
         proxyTls: tls,
         keepAliveTimeout: 10_000,
@@ -16876,7 +17044,7 @@ function createConnection(env = process.env) {
             throw new StepError(`${name} is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128`);
         }
         if (url.password !== '')
-            secrets.push(...new Set([url.password, decodeURIComponent(url.password)]));
+            secrets.push(url.password, safeDecode(url.password));
         return `${name}=${url.origin}`;
     });
     const noProxy = env.no_proxy ?? env.NO_PROXY;
@@ -16887,6 +17055,14 @@ function createConnection(env = process.env) {
         proxies,
         secrets,
     };
+}
+function safeDecode(text) {
+    try {
+        return decodeURIComponent(text);
+    }
+    catch {
+        return text;
+    }
 }
 function parseUrl(text) {
     try {
@@ -16928,69 +17104,7 @@ async function mapPool(items, concurrency, fn) {
     return results;
 }
 
-;// CONCATENATED MODULE: ./src/cloudflare/deadline.ts
-
-/**
- * One zone's time budget across all its attempts and waits. It starts with the zone's first request
- * and stops while the zone waits for the shared rate-limit budget: time queued behind other zones,
- * or for the token's window to reset, is scheduling, not this zone's network time.
- */
-class Deadline {
-    timeoutMs;
-    controller = new AbortController();
-    endsAt;
-    timer;
-    pausedWithMs;
-    /** What the zone is doing now, for the timeout message. */
-    waitingFor = 'the first request';
-    constructor(timeoutSeconds) {
-        this.timeoutMs = timeoutSeconds * 1000;
-    }
-    start() {
-        if (this.endsAt === undefined)
-            this.arm(this.timeoutMs);
-    }
-    pause() {
-        if (this.endsAt === undefined || this.pausedWithMs !== undefined || this.expired)
-            return;
-        this.pausedWithMs = this.remainingMs();
-        clearTimeout(this.timer);
-    }
-    resume() {
-        if (this.pausedWithMs === undefined)
-            return;
-        this.arm(this.pausedWithMs);
-        this.pausedWithMs = undefined;
-    }
-    arm(ms) {
-        this.endsAt = Date.now() + ms;
-        this.timer = setTimeout(() => this.controller.abort(this.error()), ms);
-        this.timer.unref();
-    }
-    get started() {
-        return this.endsAt !== undefined;
-    }
-    get signal() {
-        return this.controller.signal;
-    }
-    get expired() {
-        return this.controller.signal.aborted;
-    }
-    remainingMs(now = Date.now()) {
-        if (this.pausedWithMs !== undefined)
-            return this.pausedWithMs;
-        return this.endsAt === undefined ? this.timeoutMs : Math.max(0, this.endsAt - now);
-    }
-    error() {
-        return new StepError(`timed out after ${this.timeoutMs / 1000}s waiting for ${this.waitingFor}. Raise timeout_seconds if Cloudflare is slow from this runner, or check the runner's network and proxy`);
-    }
-    dispose() {
-        clearTimeout(this.timer);
-    }
-}
-
 ;// CONCATENATED MODULE: ./src/zone-task.ts
-
 
 function emptyResult(zoneId, zoneName, requested) {
     return {
@@ -17014,12 +17128,21 @@ function failed(result, error) {
         outcome: 'failed',
         error: messageOf(error),
         codes: error instanceof StepError ? error.codes : [],
+        notices: [...result.notices, ...(error instanceof StepError ? error.notices : [])],
     };
 }
-/** Runs the mode for one zone. Never throws: a failure is the result's `error`. */
-async function processZone(target, settings, client) {
+/** The requests a zone makes when all goes well, reserved before its first one. */
+function plannedRequests(ref, settings) {
+    const lookup = ref.zoneName === undefined ? 0 : 1;
+    return lookup + (settings.mode === 'apply' && settings.skipUnchanged ? 2 : 1);
+}
+/**
+ * Runs the mode for one zone, after looking its name up where it was given by name. Never throws: a
+ * failure is the result's `error`. Returns undefined when `claim` says another entry has that zone.
+ */
+async function processZone(ref, settings, client, claim) {
     const { mode, enabled: requested, skipUnchanged } = settings;
-    let result = emptyResult(target.zoneId, target.zoneName, requested ?? null);
+    let result = emptyResult(ref.zoneId ?? null, ref.zoneName ?? null, requested ?? null);
     const record = (setting) => {
         result = {
             ...result,
@@ -17029,33 +17152,44 @@ async function processZone(target, settings, client) {
             warnings: [...result.warnings, ...setting.warnings],
         };
     };
+    const zone = await client.begin(plannedRequests(ref, settings), settings.timeoutSeconds);
     try {
+        let zoneId;
+        if (ref.zoneId === undefined) {
+            zoneId = await client.findZone(ref.zoneName, settings.accountId, zone);
+            if (!claim(zoneId, ref.zoneName))
+                return undefined;
+            result = { ...result, zoneId };
+        }
+        else {
+            zoneId = ref.zoneId;
+        }
         if (mode === 'read') {
-            record(await client.getSetting(target.zoneId, target.deadline));
+            record(await client.getSetting(zoneId, zone));
             return { ...result, outcome: 'read' };
         }
-        if (requested === undefined)
-            throw new Error(`enabled is required in mode ${mode}`);
+        // Settings guarantee enabled in apply and check.
+        const wanted = requested === true;
         if (mode === 'check') {
-            record(await client.getSetting(target.zoneId, target.deadline));
+            record(await client.getSetting(zoneId, zone));
             const previous = { ...result, previousEnabled: result.enabled, changed: false };
-            if (result.enabled === requested)
+            if (result.enabled === wanted)
                 return { ...previous, outcome: 'matches' };
             return {
                 ...previous,
                 outcome: 'drift',
-                error: `drift: Auto-Origin TLS KEX is ${onOff(result.enabled)} but expected ${onOff(requested)}. Run this step with mode: apply to set it, or fix the expectation`,
+                error: `drift: Auto-Origin TLS KEX is ${onOff(result.enabled)} but expected ${onOff(wanted)}. Run this step with mode: apply to set it, or fix the expectation`,
             };
         }
         if (skipUnchanged) {
-            record(await client.getSetting(target.zoneId, target.deadline));
+            record(await client.getSetting(zoneId, zone));
             result = { ...result, previousEnabled: result.enabled };
-            if (result.enabled === requested)
+            if (result.enabled === wanted)
                 return { ...result, changed: false, outcome: 'unchanged' };
-            record(await client.setSetting(target.zoneId, requested, target.deadline));
+            record(await client.setSetting(zoneId, wanted, zone));
             return { ...result, changed: true, outcome: 'changed' };
         }
-        record(await client.setSetting(target.zoneId, requested, target.deadline));
+        record(await client.setSetting(zoneId, wanted, zone));
         return { ...result, outcome: 'set' };
     }
     catch (error) {
@@ -17063,62 +17197,41 @@ async function processZone(target, settings, client) {
         return failed({ ...result, enabled: null, modifiedOn: null }, error);
     }
     finally {
-        target.deadline.dispose();
+        client.end(zone);
     }
 }
 function onOff(value) {
     return value === null ? 'unknown' : value ? 'on' : 'off';
-}
-function newDeadline(settings) {
-    return new Deadline(settings.timeoutSeconds);
 }
 
 ;// CONCATENATED MODULE: ./src/fleet.ts
 
 
 /**
- * Works every zone, `concurrency` at a time: names are looked up first, so a zone given both by ID
- * and by name is set once. Every zone is attempted whatever happens to the others; results keep the
- * order in which the zones were given (IDs, then names).
+ * Works every zone, `concurrency` at a time, whatever happens to the others; results keep the order
+ * in which zones were given. A name that resolves to a zone already listed is not set twice: it only
+ * names that zone's result.
  */
 async function runZones(settings, client, onDone = () => { }) {
-    const requested = settings.enabled ?? null;
-    const slots = await mapPool(settings.zones, settings.concurrency, async (ref) => {
-        const deadline = newDeadline(settings);
-        if (ref.zoneId !== undefined)
-            return { zoneId: ref.zoneId, zoneName: null, deadline };
-        try {
-            const zoneId = await client.findZone(ref.zoneName, settings.accountId, deadline);
-            return { zoneId, zoneName: ref.zoneName, deadline };
+    const claimed = new Set(settings.zones.flatMap((ref) => (ref.zoneId === undefined ? [] : [ref.zoneId])));
+    const alsoNamed = new Map();
+    const claim = (zoneId, zoneName) => {
+        if (claimed.has(zoneId)) {
+            alsoNamed.set(zoneId, zoneName);
+            return false;
         }
-        catch (error) {
-            deadline.dispose();
-            const failure = failed(emptyResult(null, ref.zoneName, requested), error);
-            onDone(failure);
-            return failure;
-        }
-    });
-    // One target per zone ID: a name that resolves to a zone already listed only adds its name.
-    const targets = new Map();
-    const ordered = slots.flatMap((slot) => {
-        if (!('deadline' in slot))
-            return [slot];
-        const known = targets.get(slot.zoneId);
-        if (known === undefined) {
-            targets.set(slot.zoneId, slot);
-            return [slot];
-        }
-        known.zoneName ??= slot.zoneName;
-        slot.deadline.dispose();
-        return [];
-    });
-    return mapPool(ordered, settings.concurrency, async (slot) => {
-        if (!('deadline' in slot))
-            return slot;
-        const result = await processZone(slot, settings, client);
-        onDone(result);
+        claimed.add(zoneId);
+        return true;
+    };
+    const results = await mapPool(settings.zones, settings.concurrency, async (ref) => {
+        const result = await processZone(ref, settings, client, claim);
+        if (result !== undefined)
+            onDone(result);
         return result;
     });
+    return results.flatMap((result) => result === undefined
+        ? []
+        : [{ ...result, zoneName: result.zoneName ?? alsoNamed.get(result.zoneId ?? '') ?? null }]);
 }
 
 ;// CONCATENATED MODULE: ./src/redact.ts
@@ -17463,7 +17576,7 @@ async function run() {
     let redact = (text) => text;
     try {
         const { settings, warnings } = readSettings();
-        const connection = createConnection();
+        const connection = createConnection(settings.timeoutSeconds);
         for (const secret of connection.secrets)
             core_setSecret(secret);
         redact = redactor([...secretsOf(settings.credentials), ...connection.secrets]);
@@ -17476,6 +17589,7 @@ async function run() {
             credentials: settings.credentials,
             maxRetries: settings.maxRetries,
             dispatcher: connection.dispatcher,
+            redact,
             budget: new RateLimitBudget((ms, why) => info(`Waiting ${Math.ceil(ms / 1000)}s before the next request: ${why}.`)),
         });
         try {
@@ -17483,7 +17597,8 @@ async function run() {
             await report(results, settings, redact);
         }
         finally {
-            await connection.dispatcher.close();
+            // destroy, not close: a connection stuck past its deadline must not hold the step open.
+            await connection.dispatcher.destroy();
         }
     }
     catch (error) {

@@ -1,16 +1,15 @@
-/** A failure the user can act on: `message` is the one line shown; `detail` goes to debug only. */
+/** A failure the user can act on: `message` is the one line shown. */
 export class StepError extends Error {
+  /** Cloudflare's error codes, for the summary. */
   readonly codes: number[];
-  readonly detail: string | undefined;
+  /** Cloudflare's `messages` that came with the failure, shown as notices. */
+  readonly notices: string[];
 
-  constructor(
-    message: string,
-    options: { codes?: number[]; detail?: string; cause?: unknown } = {},
-  ) {
-    super(message, { cause: options.cause });
+  constructor(message: string, options: { codes?: number[]; notices?: string[] } = {}) {
+    super(message);
     this.name = 'StepError';
     this.codes = options.codes ?? [];
-    this.detail = options.detail;
+    this.notices = options.notices ?? [];
   }
 }
 

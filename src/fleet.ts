@@ -1,62 +1,39 @@
 import type { CloudflareClient } from './cloudflare/client.js';
 import { mapPool } from './pool.js';
 import type { Settings } from './settings.js';
-import {
-  type Target,
-  type ZoneResult,
-  emptyResult,
-  failed,
-  newDeadline,
-  processZone,
-} from './zone-task.js';
+import { type ZoneResult, processZone } from './zone-task.js';
 
 /**
- * Works every zone, `concurrency` at a time: names are looked up first, so a zone given both by ID
- * and by name is set once. Every zone is attempted whatever happens to the others; results keep the
- * order in which the zones were given (IDs, then names).
+ * Works every zone, `concurrency` at a time, whatever happens to the others; results keep the order
+ * in which zones were given. A name that resolves to a zone already listed is not set twice: it only
+ * names that zone's result.
  */
 export async function runZones(
   settings: Settings,
   client: CloudflareClient,
   onDone: (result: ZoneResult) => void = () => {},
 ): Promise<ZoneResult[]> {
-  const requested = settings.enabled ?? null;
-  const slots = await mapPool(
-    settings.zones,
-    settings.concurrency,
-    async (ref): Promise<Target | ZoneResult> => {
-      const deadline = newDeadline(settings);
-      if (ref.zoneId !== undefined) return { zoneId: ref.zoneId, zoneName: null, deadline };
-      try {
-        const zoneId = await client.findZone(ref.zoneName, settings.accountId, deadline);
-        return { zoneId, zoneName: ref.zoneName, deadline };
-      } catch (error) {
-        deadline.dispose();
-        const failure = failed(emptyResult(null, ref.zoneName, requested), error);
-        onDone(failure);
-        return failure;
-      }
-    },
+  const claimed = new Set(
+    settings.zones.flatMap((ref) => (ref.zoneId === undefined ? [] : [ref.zoneId])),
   );
-
-  // One target per zone ID: a name that resolves to a zone already listed only adds its name.
-  const targets = new Map<string, Target>();
-  const ordered = slots.flatMap((slot): (Target | ZoneResult)[] => {
-    if (!('deadline' in slot)) return [slot];
-    const known = targets.get(slot.zoneId);
-    if (known === undefined) {
-      targets.set(slot.zoneId, slot);
-      return [slot];
+  const alsoNamed = new Map<string, string>();
+  const claim = (zoneId: string, zoneName: string): boolean => {
+    if (claimed.has(zoneId)) {
+      alsoNamed.set(zoneId, zoneName);
+      return false;
     }
-    known.zoneName ??= slot.zoneName;
-    slot.deadline.dispose();
-    return [];
-  });
+    claimed.add(zoneId);
+    return true;
+  };
 
-  return mapPool(ordered, settings.concurrency, async (slot) => {
-    if (!('deadline' in slot)) return slot;
-    const result = await processZone(slot, settings, client);
-    onDone(result);
+  const results = await mapPool(settings.zones, settings.concurrency, async (ref) => {
+    const result = await processZone(ref, settings, client, claim);
+    if (result !== undefined) onDone(result);
     return result;
   });
+  return results.flatMap((result) =>
+    result === undefined
+      ? []
+      : [{ ...result, zoneName: result.zoneName ?? alsoNamed.get(result.zoneId ?? '') ?? null }],
+  );
 }

@@ -14,7 +14,7 @@ export async function run(): Promise<void> {
   let redact = (text: string): string => text;
   try {
     const { settings, warnings } = readSettings();
-    const connection = createConnection();
+    const connection = createConnection(settings.timeoutSeconds);
     for (const secret of connection.secrets) core.setSecret(secret);
     redact = redactor([...secretsOf(settings.credentials), ...connection.secrets]);
     for (const warning of warnings) core.warning(warning);
@@ -26,6 +26,7 @@ export async function run(): Promise<void> {
       credentials: settings.credentials,
       maxRetries: settings.maxRetries,
       dispatcher: connection.dispatcher,
+      redact,
       budget: new RateLimitBudget((ms, why) =>
         core.info(`Waiting ${Math.ceil(ms / 1000)}s before the next request: ${why}.`),
       ),
@@ -34,7 +35,8 @@ export async function run(): Promise<void> {
       const results = await runZones(settings, client, (result) => logResult(result, redact));
       await report(results, settings, redact);
     } finally {
-      await connection.dispatcher.close();
+      // destroy, not close: a connection stuck past its deadline must not hold the step open.
+      await connection.dispatcher.destroy();
     }
   } catch (error) {
     if (error instanceof InputError) {

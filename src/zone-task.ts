@@ -1,7 +1,7 @@
 import type { CloudflareClient, Setting } from './cloudflare/client.js';
-import { Deadline } from './cloudflare/deadline.js';
 import { StepError, messageOf } from './errors.js';
 import type { Settings } from './settings.js';
+import type { ZoneRef } from './zone-refs.js';
 
 export type Outcome = 'set' | 'changed' | 'unchanged' | 'matches' | 'drift' | 'read' | 'failed';
 
@@ -20,13 +20,6 @@ export interface ZoneResult {
   codes: number[];
   notices: string[];
   warnings: string[];
-}
-
-/** A zone to work on, with its own deadline (which a name lookup has already started). */
-export interface Target {
-  zoneId: string;
-  zoneName: string | null;
-  deadline: Deadline;
 }
 
 export function emptyResult(
@@ -56,17 +49,28 @@ export function failed(result: ZoneResult, error: unknown): ZoneResult {
     outcome: 'failed',
     error: messageOf(error),
     codes: error instanceof StepError ? error.codes : [],
+    notices: [...result.notices, ...(error instanceof StepError ? error.notices : [])],
   };
 }
 
-/** Runs the mode for one zone. Never throws: a failure is the result's `error`. */
+/** The requests a zone makes when all goes well, reserved before its first one. */
+function plannedRequests(ref: ZoneRef, settings: Settings): number {
+  const lookup = ref.zoneName === undefined ? 0 : 1;
+  return lookup + (settings.mode === 'apply' && settings.skipUnchanged ? 2 : 1);
+}
+
+/**
+ * Runs the mode for one zone, after looking its name up where it was given by name. Never throws: a
+ * failure is the result's `error`. Returns undefined when `claim` says another entry has that zone.
+ */
 export async function processZone(
-  target: Target,
+  ref: ZoneRef,
   settings: Settings,
   client: CloudflareClient,
-): Promise<ZoneResult> {
+  claim: (zoneId: string, zoneName: string) => boolean,
+): Promise<ZoneResult | undefined> {
   const { mode, enabled: requested, skipUnchanged } = settings;
-  let result = emptyResult(target.zoneId, target.zoneName, requested ?? null);
+  let result = emptyResult(ref.zoneId ?? null, ref.zoneName ?? null, requested ?? null);
   const record = (setting: Setting): void => {
     result = {
       ...result,
@@ -76,43 +80,49 @@ export async function processZone(
       warnings: [...result.warnings, ...setting.warnings],
     };
   };
+  const zone = await client.begin(plannedRequests(ref, settings), settings.timeoutSeconds);
   try {
+    let zoneId: string;
+    if (ref.zoneId === undefined) {
+      zoneId = await client.findZone(ref.zoneName, settings.accountId, zone);
+      if (!claim(zoneId, ref.zoneName)) return undefined;
+      result = { ...result, zoneId };
+    } else {
+      zoneId = ref.zoneId;
+    }
     if (mode === 'read') {
-      record(await client.getSetting(target.zoneId, target.deadline));
+      record(await client.getSetting(zoneId, zone));
       return { ...result, outcome: 'read' };
     }
-    if (requested === undefined) throw new Error(`enabled is required in mode ${mode}`);
+    // Settings guarantee enabled in apply and check.
+    const wanted = requested === true;
     if (mode === 'check') {
-      record(await client.getSetting(target.zoneId, target.deadline));
+      record(await client.getSetting(zoneId, zone));
       const previous = { ...result, previousEnabled: result.enabled, changed: false };
-      if (result.enabled === requested) return { ...previous, outcome: 'matches' };
+      if (result.enabled === wanted) return { ...previous, outcome: 'matches' };
       return {
         ...previous,
         outcome: 'drift',
-        error: `drift: Auto-Origin TLS KEX is ${onOff(result.enabled)} but expected ${onOff(requested)}. Run this step with mode: apply to set it, or fix the expectation`,
+        error: `drift: Auto-Origin TLS KEX is ${onOff(result.enabled)} but expected ${onOff(wanted)}. Run this step with mode: apply to set it, or fix the expectation`,
       };
     }
     if (skipUnchanged) {
-      record(await client.getSetting(target.zoneId, target.deadline));
+      record(await client.getSetting(zoneId, zone));
       result = { ...result, previousEnabled: result.enabled };
-      if (result.enabled === requested) return { ...result, changed: false, outcome: 'unchanged' };
-      record(await client.setSetting(target.zoneId, requested, target.deadline));
+      if (result.enabled === wanted) return { ...result, changed: false, outcome: 'unchanged' };
+      record(await client.setSetting(zoneId, wanted, zone));
       return { ...result, changed: true, outcome: 'changed' };
     }
-    record(await client.setSetting(target.zoneId, requested, target.deadline));
+    record(await client.setSetting(zoneId, wanted, zone));
     return { ...result, outcome: 'set' };
   } catch (error) {
     // Values read before the failure are kept for results; outputs use successes only.
     return failed({ ...result, enabled: null, modifiedOn: null }, error);
   } finally {
-    target.deadline.dispose();
+    client.end(zone);
   }
 }
 
 export function onOff(value: boolean | null): string {
   return value === null ? 'unknown' : value ? 'on' : 'off';
-}
-
-export function newDeadline(settings: Settings): Deadline {
-  return new Deadline(settings.timeoutSeconds);
 }

@@ -10,8 +10,14 @@ export interface Proxy {
   close(): Promise<void>;
 }
 
-/** A CONNECT proxy on 127.0.0.1, as corporate proxies in front of self-hosted runners are. */
-export async function startProxy(auth?: { user: string; password: string }): Promise<Proxy> {
+/**
+ * A CONNECT proxy on 127.0.0.1, as corporate proxies in front of self-hosted runners are. `hang`
+ * makes it accept CONNECT requests and never answer them.
+ */
+export async function startProxy(
+  auth?: { user: string; password: string },
+  { hang = false } = {},
+): Promise<Proxy> {
   const sockets = new Set<net.Socket>();
   const proxy: Proxy = { url: '', tunnels: [], refused: 0, close: async () => {} };
   const expected =
@@ -19,6 +25,7 @@ export async function startProxy(auth?: { user: string; password: string }): Pro
   const server = http.createServer((_req, res) => res.writeHead(405).end());
   server.on('connect', (req: http.IncomingMessage, client: net.Socket, head: Buffer) => {
     sockets.add(client);
+    if (hang) return;
     if (expected && req.headers['proxy-authorization'] !== expected) {
       proxy.refused += 1;
       client.end(
@@ -60,4 +67,23 @@ export async function closedPort(): Promise<number> {
   const { port } = server.address() as AddressInfo;
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
+}
+
+/** A TCP server on 127.0.0.1 that accepts connections and never says a word (a TLS handshake that never ends). */
+export async function startSilentServer(): Promise<{ port: number; close(): Promise<void> }> {
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
+    socket.on('error', () => undefined);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    port,
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const socket of sockets) socket.destroy();
+        server.close(() => resolve());
+      }),
+  };
 }

@@ -1,36 +1,18 @@
-import * as core from '@actions/core';
-import { setTimeout as sleep } from 'node:timers/promises';
-import type { Dispatcher } from './undici.js';
-import { joinUrl } from '../api-url.js';
-import { type Credentials, authHeaders } from '../credentials.js';
 import { StepError } from '../errors.js';
-import { VERSION } from '../version.js';
-import { RateLimitBudget } from './budget.js';
-import { describeCauses } from './causes.js';
-import type { Deadline } from './deadline.js';
+import { type RateLimitBudget } from './budget.js';
+import { Deadline } from './deadline.js';
 import {
   type Answer,
   type Envelope,
   badResult,
   failure,
   formatMessage,
-  headerValue,
   oneLine,
   parseEnvelope,
 } from './envelope.js';
-import { send } from './http.js';
-import { backoffMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
+import { Transport, type TransportOptions, type ZoneCall } from './transport.js';
 
-export const USER_AGENT = `auto-origin-tls-kex-action/${VERSION}`;
-
-export interface ClientOptions {
-  apiUrl: string;
-  credentials: Credentials;
-  maxRetries: number;
-  dispatcher: Dispatcher;
-  budget?: RateLimitBudget;
-  random?: () => number;
-}
+export type { ZoneCall };
 
 /** The setting as Cloudflare answered it. */
 export interface Setting {
@@ -50,29 +32,42 @@ const SETTING_PATH = (zoneId: string): string => `zones/${zoneId}/settings/auto_
 const ZONE_READ =
   "Looking up zone_name needs the token's Zone > Zone > Read permission on the zone, or use zone_id instead";
 
-/**
- * The only module that speaks HTTP. Retries are our own loop, not undici's RetryAgent: undici 6's skips
- * PATCH unless told, ignores retry-after-ms, adds no jitter and drops the last body on exhaustion, which
- * would lose Cloudflare's error code, and it cannot share one rate-limit budget across zones.
- */
+/** Cloudflare's endpoints for this setting, each answer checked. The only module that speaks HTTP, with transport.ts. */
 export class CloudflareClient {
+  private readonly transport: Transport;
   private readonly budget: RateLimitBudget;
 
-  constructor(private readonly options: ClientOptions) {
-    this.budget = options.budget ?? new RateLimitBudget();
+  constructor(options: TransportOptions) {
+    this.transport = new Transport(options);
+    this.budget = options.budget;
   }
 
-  async getSetting(zoneId: string, deadline: Deadline): Promise<Setting> {
-    const { answer, envelope } = await this.call('GET', SETTING_PATH(zoneId), undefined, deadline);
+  /**
+   * Starts one zone: reserves the requests it plans (waiting for the shared budget if needed, which
+   * does not count against its deadline) and gives it a deadline that starts with its first request.
+   */
+  async begin(plannedRequests: number, timeoutSeconds: number): Promise<ZoneCall> {
+    const allowance = await this.budget.reserve(plannedRequests);
+    return { deadline: new Deadline(timeoutSeconds), allowance };
+  }
+
+  /** Ends a zone: gives back the requests it did not use. */
+  end(zone: ZoneCall): void {
+    this.budget.giveBack(zone.allowance);
+    zone.deadline.dispose();
+  }
+
+  async getSetting(zoneId: string, zone: ZoneCall): Promise<Setting> {
+    const { answer, envelope } = await this.call('GET', SETTING_PATH(zoneId), undefined, zone);
     return toSetting(answer, envelope);
   }
 
-  async setSetting(zoneId: string, enabled: boolean, deadline: Deadline): Promise<Setting> {
+  async setSetting(zoneId: string, enabled: boolean, zone: ZoneCall): Promise<Setting> {
     const { answer, envelope } = await this.call(
       'PATCH',
       SETTING_PATH(zoneId),
       JSON.stringify({ enabled }),
-      deadline,
+      zone,
     );
     const setting = toSetting(answer, envelope);
     if (setting.enabled !== enabled) {
@@ -82,23 +77,19 @@ export class CloudflareClient {
   }
 
   /** Resolves a zone name (apex domain) to its ID. */
-  async findZone(
-    zoneName: string,
-    accountId: string | undefined,
-    deadline: Deadline,
-  ): Promise<string> {
+  async findZone(zoneName: string, accountId: string | undefined, zone: ZoneCall): Promise<string> {
     const query = new URLSearchParams({ name: zoneName });
     if (accountId !== undefined) query.set('account.id', accountId);
     const { answer, envelope } = await this.call(
       'GET',
       `zones?${query.toString()}`,
       undefined,
-      deadline,
+      zone,
       ZONE_READ,
     );
     if (!Array.isArray(envelope.result)) throw badResult(answer, 'result is not a list of zones');
-    const zones = envelope.result.flatMap((zone: unknown) => {
-      const entry = (typeof zone === 'object' && zone !== null ? zone : {}) as Record<
+    const zones = envelope.result.flatMap((item: unknown) => {
+      const entry = (typeof item === 'object' && item !== null ? item : {}) as Record<
         string,
         unknown
       >;
@@ -121,7 +112,7 @@ export class CloudflareClient {
       );
     }
     throw new StepError(
-      `${zones.length} zones are named ${zoneName} (accounts: ${zones.map((zone) => zone.account).join(', ')}): set account_id, or use zone_id`,
+      `${zones.length} zones are named ${zoneName} (accounts: ${zones.map((found) => found.account).join(', ')}): set account_id, or use zone_id`,
     );
   }
 
@@ -129,10 +120,10 @@ export class CloudflareClient {
     method: 'GET' | 'PATCH',
     path: string,
     body: string | undefined,
-    deadline: Deadline,
+    zone: ZoneCall,
     hint?: string,
   ): Promise<{ answer: Answer; envelope: Envelope }> {
-    const { answer, attempts } = await this.sendWithRetries(method, path, body, deadline);
+    const { answer, attempts } = await this.transport.send(method, path, body, zone);
     const envelope = parseEnvelope(answer, attempts);
     if (answer.status < 200 || answer.status > 299 || envelope.success !== true) {
       throw failure(
@@ -143,104 +134,6 @@ export class CloudflareClient {
       );
     }
     return { answer, envelope };
-  }
-
-  private async sendWithRetries(
-    method: 'GET' | 'PATCH',
-    path: string,
-    body: string | undefined,
-    deadline: Deadline,
-  ): Promise<{ answer: Answer; attempts: number }> {
-    const { apiUrl, credentials, maxRetries, dispatcher, random } = this.options;
-    const url = joinUrl(apiUrl, path);
-    const headers: Record<string, string> = {
-      accept: 'application/json',
-      'accept-encoding': 'identity',
-      'user-agent': USER_AGENT,
-      ...authHeaders(credentials),
-      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-    };
-    const total = maxRetries + 1;
-    for (let attempt = 1; ; attempt += 1) {
-      const of = total > 1 ? ` (attempt ${attempt} of ${total})` : '';
-      await this.acquireBudget(deadline);
-      deadline.start();
-      const started = Date.now();
-      let answer: Answer;
-      try {
-        answer = await send({
-          url,
-          method,
-          headers,
-          body,
-          dispatcher,
-          signal: deadline.signal,
-          timeoutMs: deadline.timeoutMs,
-          onPhase: (phase) => {
-            deadline.waitingFor =
-              phase === 'headers'
-                ? `Cloudflare to answer ${method}${of}`
-                : `the rest of Cloudflare's answer to ${method}${of}, which stopped mid-body`;
-          },
-        });
-      } catch (error) {
-        this.budget.release();
-        if (deadline.expired) throw deadline.error();
-        if (error instanceof StepError) throw error;
-        const cause = describeCauses(error);
-        core.debug(
-          `${method} ${path}: ${cause.text}${of}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
-        );
-        if (attempt < total && cause.codes.some(isRetryableCode)) {
-          await this.pause(
-            backoffMs(attempt, random),
-            deadline,
-            `a retry after ${cause.codes.join(', ')}`,
-          );
-          continue;
-        }
-        throw networkFailure(apiUrl, cause, attempt);
-      }
-      this.budget.release(answer.headers);
-      core.debug(
-        `${method} ${path}: HTTP ${answer.status} in ${Date.now() - started} ms${of}, cf-ray ${headerValue(answer, 'cf-ray') ?? 'none'}`,
-      );
-      if (attempt >= total || !isRetryableStatus(answer.status))
-        return { answer, attempts: attempt };
-
-      const asked = retryAfterMs(answer.headers);
-      if (answer.status === 429) this.budget.pause(asked ?? backoffMs(attempt, random));
-      if (asked !== undefined && asked > deadline.remainingMs()) {
-        throw new StepError(
-          `HTTP ${answer.status} from Cloudflare asked to wait ${Math.ceil(asked / 1000)}s (Retry-After) but only ${Math.floor(deadline.remainingMs() / 1000)}s of timeout_seconds remain: re-run later, or raise timeout_seconds`,
-        );
-      }
-      await this.pause(
-        asked ?? backoffMs(attempt, random),
-        deadline,
-        `a retry after HTTP ${answer.status}${of}`,
-      );
-    }
-  }
-
-  // Waiting for the shared budget is scheduling, not this zone's network time: the deadline stops.
-  private async acquireBudget(deadline: Deadline): Promise<void> {
-    deadline.pause();
-    try {
-      await this.budget.acquire();
-    } finally {
-      deadline.resume();
-    }
-  }
-
-  private async pause(ms: number, deadline: Deadline, what: string): Promise<void> {
-    deadline.waitingFor = what;
-    core.debug(`waiting ${ms} ms before ${what}`);
-    try {
-      await sleep(ms, undefined, { signal: deadline.signal });
-    } catch {
-      throw deadline.error();
-    }
   }
 }
 
@@ -267,28 +160,4 @@ function toSetting(answer: Answer, envelope: Envelope): Setting {
             : `Cloudflare sent a modified_on that is not a date (${oneLine(JSON.stringify(modifiedOn), 40)}), so that output is empty`,
         ],
   };
-}
-
-function networkFailure(
-  apiUrl: string,
-  cause: ReturnType<typeof describeCauses>,
-  attempts: number,
-): StepError {
-  const host = new URL(apiUrl).host;
-  const after = attempts > 1 ? ` after ${attempts} attempts` : '';
-  let todo =
-    "check api_url, the runner's network, and HTTPS_PROXY / NO_PROXY if the runner needs a proxy";
-  if (cause.certificate) {
-    todo =
-      'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
-  } else if (cause.codes.includes('ENOTFOUND')) {
-    todo = `the name ${cause.hostname ?? new URL(apiUrl).hostname} did not resolve: check api_url, HTTPS_PROXY and the runner's DNS`;
-  } else if (cause.codes.some((code) => /^(UND_ERR_RES_|UND_ERR_INFO|HPE_)/.test(code))) {
-    return new StepError(
-      `the answer from ${host} was not valid HTTP${after}: ${cause.text}. A proxy or middlebox may be interfering: check api_url and HTTPS_PROXY`,
-    );
-  }
-  return new StepError(
-    `could not reach Cloudflare at ${host}${after}: ${cause.text}. ${todo[0]?.toUpperCase()}${todo.slice(1)}`,
-  );
 }

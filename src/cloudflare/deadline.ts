@@ -1,16 +1,14 @@
 import { StepError } from '../errors.js';
 
 /**
- * One zone's time budget across all its attempts and waits. It starts with the zone's first request
- * and stops while the zone waits for the shared rate-limit budget: time queued behind other zones,
- * or for the token's window to reset, is scheduling, not this zone's network time.
+ * One zone's time budget across all its attempts and waits. It starts with the zone's first request,
+ * so time queued behind other zones or for the rate-limit budget before that does not count.
  */
 export class Deadline {
   readonly timeoutMs: number;
   private readonly controller = new AbortController();
   private endsAt: number | undefined;
   private timer: NodeJS.Timeout | undefined;
-  private pausedWithMs: number | undefined;
   /** What the zone is doing now, for the timeout message. */
   waitingFor = 'the first request';
 
@@ -19,24 +17,9 @@ export class Deadline {
   }
 
   start(): void {
-    if (this.endsAt === undefined) this.arm(this.timeoutMs);
-  }
-
-  pause(): void {
-    if (this.endsAt === undefined || this.pausedWithMs !== undefined || this.expired) return;
-    this.pausedWithMs = this.remainingMs();
-    clearTimeout(this.timer);
-  }
-
-  resume(): void {
-    if (this.pausedWithMs === undefined) return;
-    this.arm(this.pausedWithMs);
-    this.pausedWithMs = undefined;
-  }
-
-  private arm(ms: number): void {
-    this.endsAt = Date.now() + ms;
-    this.timer = setTimeout(() => this.controller.abort(this.error()), ms);
+    if (this.endsAt !== undefined) return;
+    this.endsAt = Date.now() + this.timeoutMs;
+    this.timer = setTimeout(() => this.controller.abort(this.error()), this.timeoutMs);
     this.timer.unref();
   }
 
@@ -53,7 +36,6 @@ export class Deadline {
   }
 
   remainingMs(now = Date.now()): number {
-    if (this.pausedWithMs !== undefined) return this.pausedWithMs;
     return this.endsAt === undefined ? this.timeoutMs : Math.max(0, this.endsAt - now);
   }
 

@@ -16,11 +16,14 @@ export interface Connection {
  * chosen and bypassed (NO_PROXY) as undici's EnvHttpProxyAgent does, which follows curl. TLS is always
  * verified; NODE_EXTRA_CA_CERTS is honoured by Node itself.
  */
-export function createConnection(env: NodeJS.ProcessEnv = process.env): Connection {
+export function createConnection(
+  timeoutSeconds: number,
+  env: NodeJS.ProcessEnv = process.env,
+): Connection {
   // Verification is explicit so that NODE_TLS_REJECT_UNAUTHORIZED=0 in the job cannot switch it off.
   const tls = { rejectUnauthorized: true };
   const options = {
-    connect: { timeout: 10_000, ...tls },
+    connect: { timeout: Math.min(10_000, timeoutSeconds * 1000), ...tls },
     requestTls: tls,
     proxyTls: tls,
     keepAliveTimeout: 10_000,
@@ -36,8 +39,7 @@ export function createConnection(env: NodeJS.ProcessEnv = process.env): Connecti
         `${name} is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128`,
       );
     }
-    if (url.password !== '')
-      secrets.push(...new Set([url.password, decodeURIComponent(url.password)]));
+    if (url.password !== '') secrets.push(url.password, safeDecode(url.password));
     return `${name}=${url.origin}`;
   });
   const noProxy = env.no_proxy ?? env.NO_PROXY;
@@ -47,6 +49,14 @@ export function createConnection(env: NodeJS.ProcessEnv = process.env): Connecti
     proxies,
     secrets,
   };
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    return text;
+  }
 }
 
 function parseUrl(text: string): URL | undefined {

@@ -1,10 +1,11 @@
 import { StepError } from '../errors.js';
+import { type Headers, headerValue } from './headers.js';
 import { hintFor } from './hints.js';
 
 /** An HTTP answer read whole (within the size limit). */
 export interface Answer {
   status: number;
-  headers: Record<string, string | string[] | undefined>;
+  headers: Headers;
   body: string;
 }
 
@@ -37,11 +38,6 @@ const STATUS_TEXT: Record<number, string> = {
   504: 'gateway timeout',
 };
 
-export function headerValue(answer: Pick<Answer, 'headers'>, name: string): string | undefined {
-  const value = answer.headers[name];
-  return Array.isArray(value) ? value.join(', ') : value;
-}
-
 function statusLine(answer: Answer, attempts: number): string {
   const text =
     STATUS_TEXT[answer.status] ??
@@ -51,7 +47,7 @@ function statusLine(answer: Answer, attempts: number): string {
 }
 
 function rayOf(answer: Answer): string {
-  const ray = headerValue(answer, 'cf-ray');
+  const ray = headerValue(answer.headers, 'cf-ray');
   return ray ? ` (cf-ray ${ray})` : '';
 }
 
@@ -109,14 +105,14 @@ function snippet(body: string): string {
 /** Parses and checks Cloudflare's answer shape; any other body is one clear failure naming what came back. */
 export function parseEnvelope(answer: Answer, attempts = 1): Envelope {
   const where = `${statusLine(answer, attempts)} from Cloudflare`;
-  const contentType = headerValue(answer, 'content-type') ?? 'no content type';
+  const contentType = headerValue(answer.headers, 'content-type') ?? 'no content type';
   if (answer.status >= 300 && answer.status <= 399) {
-    const location = headerValue(answer, 'location');
+    const location = headerValue(answer.headers, 'location');
     throw new StepError(
       `${where}: a redirect${location ? ` to ${oneLine(location, 200)}` : ''}, which the API never sends: check api_url`,
     );
   }
-  const encoding = headerValue(answer, 'content-encoding') ?? 'identity';
+  const encoding = headerValue(answer.headers, 'content-encoding') ?? 'identity';
   if (encoding.toLowerCase() !== 'identity') {
     throw new StepError(
       `${where}: the body was compressed (content-encoding: ${oneLine(encoding, 40)}), which the action did not ask for${rayOf(answer)}. A proxy may be rewriting the answer: check HTTPS_PROXY`,
@@ -130,11 +126,15 @@ export function parseEnvelope(answer: Answer, attempts = 1): Envelope {
   let json: unknown;
   try {
     json = JSON.parse(answer.body.replace(/^\uFEFF/, ''));
-  } catch (error) {
+  } catch {
     const truncated = /^\s*[[{]/.test(answer.body) ? 'truncated or invalid JSON' : 'not JSON';
+    // A page in place of the API's JSON on 401/403 is a block page, not a verdict on the token.
+    const todo =
+      answer.status === 401 || answer.status === 403
+        ? ". A page instead of the API's JSON is a firewall, IP access rule or proxy blocking the runner: check api_url and the runner's network"
+        : hintSuffix(answer.status, []);
     throw new StepError(
-      `${where}: the body was ${truncated} (${contentType}): "${snippet(answer.body)}"${rayOf(answer)}${hintSuffix(answer.status, [])}`,
-      { detail: String(error) },
+      `${where}: the body was ${truncated} (${contentType}): "${snippet(answer.body)}"${rayOf(answer)}${todo}`,
     );
   }
   if (typeof json !== 'object' || json === null || Array.isArray(json)) {
@@ -178,9 +178,7 @@ export function failure(
   const todo = hint ? `. ${hint}` : hintSuffix(answer.status, codes);
   return new StepError(
     `${statusLine(answer, attempts)} from Cloudflare: ${said}${rayOf(answer)}${todo}`,
-    {
-      codes,
-    },
+    { codes, notices: envelope.messages.map(formatMessage) },
   );
 }
 

@@ -1,6 +1,6 @@
-import type { Dispatcher } from './undici.js';
 import { StepError } from '../errors.js';
 import type { Answer } from './envelope.js';
+import type { Dispatcher } from './undici.js';
 
 /** Bodies larger than this are not Cloudflare's answer for one setting: stop reading and fail. */
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -11,8 +11,8 @@ export interface Attempt {
   headers: Record<string, string>;
   body?: string;
   dispatcher: Dispatcher;
+  /** The zone's deadline: ends the attempt wherever it is. */
   signal: AbortSignal;
-  timeoutMs: number;
   /** Called as the attempt moves on, for the timeout message. */
   onPhase: (phase: 'headers' | 'body') => void;
 }
@@ -21,16 +21,17 @@ export interface Attempt {
 export async function send(attempt: Attempt): Promise<Answer> {
   attempt.onPhase('headers');
   const url = new URL(attempt.url);
-  const response = await attempt.dispatcher.request({
-    origin: url.origin,
-    path: `${url.pathname}${url.search}`,
-    method: attempt.method,
-    headers: attempt.headers,
-    body: attempt.body,
-    signal: attempt.signal,
-    headersTimeout: attempt.timeoutMs,
-    bodyTimeout: attempt.timeoutMs,
-  });
+  const response = await untilAborted(
+    attempt.dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: attempt.method,
+      headers: attempt.headers,
+      body: attempt.body,
+      signal: attempt.signal,
+    }),
+    attempt.signal,
+  );
   attempt.onPhase('body');
   const chunks: Buffer[] = [];
   let size = 0;
@@ -49,4 +50,25 @@ export async function send(attempt: Attempt): Promise<Answer> {
     headers: response.headers,
     body: Buffer.concat(chunks).toString('utf8'),
   };
+}
+
+/**
+ * undici 6 applies an abort signal only once a request has a connected socket: connecting, the TLS
+ * handshake and a proxy's answer to CONNECT would outlive the deadline. Race the signal instead.
+ */
+function untilAborted(
+  pending: Promise<Dispatcher.ResponseData>,
+  signal: AbortSignal,
+): Promise<Dispatcher.ResponseData> {
+  // A response that arrives after the deadline is dropped with its socket.
+  pending.then(
+    (late) => signal.aborted && late.body.destroy(),
+    () => undefined,
+  );
+  return new Promise((resolve, reject) => {
+    if (signal.aborted) return reject(signal.reason as Error);
+    const onAbort = (): void => reject(signal.reason as Error);
+    signal.addEventListener('abort', onAbort, { once: true });
+    pending.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
 }

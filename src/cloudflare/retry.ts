@@ -1,3 +1,5 @@
+import { type Headers, headerValue } from './headers.js';
+
 /** Statuses worth another attempt: rate limits and Cloudflare's own edge and origin errors. Never another 4xx. */
 export function isRetryableStatus(status: number): boolean {
   return (
@@ -26,18 +28,11 @@ export function isRetryableCode(code: string): boolean {
   return RETRYABLE_CODES.has(code);
 }
 
-type HeaderSource = Record<string, string | string[] | undefined>;
-
-function header(headers: HeaderSource, name: string): string | undefined {
-  const value = headers[name];
-  return Array.isArray(value) ? value[0] : value;
-}
-
 /** The wait Cloudflare asked for, in ms: `retry-after-ms`, else `retry-after` in seconds or as an HTTP date. */
-export function retryAfterMs(headers: HeaderSource, now = Date.now()): number | undefined {
-  const ms = Number.parseFloat(header(headers, 'retry-after-ms') ?? '');
+export function retryAfterMs(headers: Headers, now = Date.now()): number | undefined {
+  const ms = Number.parseFloat(headerValue(headers, 'retry-after-ms') ?? '');
   if (Number.isFinite(ms) && ms >= 0) return Math.ceil(ms);
-  const raw = header(headers, 'retry-after')?.trim();
+  const raw = headerValue(headers, 'retry-after')?.trim();
   if (raw === undefined || raw === '') return undefined;
   if (/^\d+(\.\d+)?$/.test(raw)) return Math.ceil(Number(raw) * 1000);
   // Only an HTTP date (with a day and month name): Date.parse would read "-1" as a year.
