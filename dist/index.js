@@ -16168,7 +16168,15 @@ class RateLimitBudget {
         if (count > 0 && this.remaining !== undefined && this.remaining < need) {
             if (now < this.resetAt)
                 return this.resetAt - now;
-            this.remaining = this.quota === undefined ? undefined : this.quota - this.reserved;
+            if (this.quota === undefined) {
+                this.remaining = undefined;
+                return 0;
+            }
+            // A new window: refilled once, less what is promised or on its way, and not again before it ends.
+            this.remaining = this.quota - this.reserved - this.inFlight;
+            this.resetAt = now + this.windowSeconds * 1000;
+            if (this.remaining < need)
+                return this.resetAt - now;
         }
         return 0;
     }
@@ -16193,12 +16201,12 @@ class RateLimitBudget {
     }
     /**
      * Takes one request for a zone: from its allowance, else from the budget. Either way it waits out a
-     * 429's pause; a wait longer than `maxWaitMs` throws BudgetWaitTooLong.
+     * 429's pause; a wait longer than `maxWaitMs()` (asked anew before each wait) throws BudgetWaitTooLong.
      */
     async send(allowance, maxWaitMs) {
         const count = allowance.left > 0 ? 0 : 1;
         for (let wait = this.waitMs(count); wait > 0; wait = this.waitMs(count)) {
-            await this.waitOut(wait, maxWaitMs);
+            await this.waitOut(wait, maxWaitMs());
         }
         if (count === 0)
             allowance.left -= 1;
@@ -16210,10 +16218,11 @@ class RateLimitBudget {
     /** Records an answer (or a failed attempt, without headers) for a request taken with send(). */
     release(headers) {
         this.inFlight = Math.max(0, this.inFlight - 1);
+        // The probe is over however it ended: a probe that got no answer must not serialize the fleet.
+        this.heard = true;
         this.notify();
         if (headers === undefined)
             return;
-        this.heard = true;
         const policy = parsePolicy(headers);
         this.quota = policy.quota ?? this.quota;
         this.windowSeconds = policy.windowSeconds ?? this.windowSeconds;
@@ -16222,8 +16231,13 @@ class RateLimitBudget {
             return;
         // Requests in flight or reserved may not be counted in `r` yet: assume they are not, to stay under.
         const remaining = limit.remaining - this.inFlight - this.reserved;
-        this.remaining = this.remaining === undefined ? remaining : Math.min(this.remaining, remaining);
-        this.resetAt = this.now() + Math.min(limit.resetSeconds, this.windowSeconds) * 1000;
+        const resetAt = this.now() + Math.min(limit.resetSeconds, this.windowSeconds) * 1000;
+        // A reset further off than the one known (beyond t's rounding) means Cloudflare started a new window.
+        const newWindow = resetAt > this.resetAt + 1000;
+        this.remaining =
+            this.remaining === undefined || newWindow ? remaining : Math.min(this.remaining, remaining);
+        if (newWindow || resetAt < this.resetAt)
+            this.resetAt = resetAt;
     }
     /** Returns what a zone reserved and did not use (a skip_unchanged zone that needed no PATCH). */
     giveBack(allowance) {
@@ -16233,9 +16247,10 @@ class RateLimitBudget {
         allowance.left = 0;
         this.notify();
     }
-    /** A 429: everyone waits this long before their next request. */
+    /** A 429: everyone waits this long (never longer than a window) before their next request. */
     pause(ms) {
-        this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+        const wait = Math.min(ms, this.windowSeconds * 1000);
+        this.pausedUntil = Math.max(this.pausedUntil, this.now() + wait);
     }
     nextChange() {
         return new Promise((resolve) => {
@@ -16813,7 +16828,7 @@ class Transport {
                     onPhase: (phase) => {
                         deadline.waitingFor =
                             phase === 'headers'
-                                ? `Cloudflare to answer ${method}${of}`
+                                ? `Cloudflare to answer ${method}${of}, with nothing back yet (connection, TLS, proxy or headers)`
                                 : `the rest of Cloudflare's answer to ${method}${of}, which stopped mid-body`;
                     },
                 });
@@ -16855,7 +16870,7 @@ class Transport {
         const { deadline } = zone;
         deadline.waitingFor = `the rate-limit budget before ${method}`;
         try {
-            await this.options.budget.send(zone.allowance, deadline.started ? deadline.remainingMs() : Number.POSITIVE_INFINITY);
+            await this.options.budget.send(zone.allowance, () => deadline.started ? deadline.remainingMs() : Number.POSITIVE_INFINITY);
         }
         catch (error) {
             if (!(error instanceof BudgetWaitTooLong))

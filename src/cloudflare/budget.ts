@@ -75,7 +75,14 @@ export class RateLimitBudget {
     const need = Math.min(count, this.quota ?? count);
     if (count > 0 && this.remaining !== undefined && this.remaining < need) {
       if (now < this.resetAt) return this.resetAt - now;
-      this.remaining = this.quota === undefined ? undefined : this.quota - this.reserved;
+      if (this.quota === undefined) {
+        this.remaining = undefined;
+        return 0;
+      }
+      // A new window: refilled once, less what is promised or on its way, and not again before it ends.
+      this.remaining = this.quota - this.reserved - this.inFlight;
+      this.resetAt = now + this.windowSeconds * 1000;
+      if (this.remaining < need) return this.resetAt - now;
     }
     return 0;
   }
@@ -101,12 +108,12 @@ export class RateLimitBudget {
 
   /**
    * Takes one request for a zone: from its allowance, else from the budget. Either way it waits out a
-   * 429's pause; a wait longer than `maxWaitMs` throws BudgetWaitTooLong.
+   * 429's pause; a wait longer than `maxWaitMs()` (asked anew before each wait) throws BudgetWaitTooLong.
    */
-  async send(allowance: Allowance, maxWaitMs: number): Promise<void> {
+  async send(allowance: Allowance, maxWaitMs: () => number): Promise<void> {
     const count = allowance.left > 0 ? 0 : 1;
     for (let wait = this.waitMs(count); wait > 0; wait = this.waitMs(count)) {
-      await this.waitOut(wait, maxWaitMs);
+      await this.waitOut(wait, maxWaitMs());
     }
     if (count === 0) allowance.left -= 1;
     else this.take(1);
@@ -117,9 +124,10 @@ export class RateLimitBudget {
   /** Records an answer (or a failed attempt, without headers) for a request taken with send(). */
   release(headers?: Headers): void {
     this.inFlight = Math.max(0, this.inFlight - 1);
+    // The probe is over however it ended: a probe that got no answer must not serialize the fleet.
+    this.heard = true;
     this.notify();
     if (headers === undefined) return;
-    this.heard = true;
     const policy = parsePolicy(headers);
     this.quota = policy.quota ?? this.quota;
     this.windowSeconds = policy.windowSeconds ?? this.windowSeconds;
@@ -127,8 +135,12 @@ export class RateLimitBudget {
     if (limit === undefined) return;
     // Requests in flight or reserved may not be counted in `r` yet: assume they are not, to stay under.
     const remaining = limit.remaining - this.inFlight - this.reserved;
-    this.remaining = this.remaining === undefined ? remaining : Math.min(this.remaining, remaining);
-    this.resetAt = this.now() + Math.min(limit.resetSeconds, this.windowSeconds) * 1000;
+    const resetAt = this.now() + Math.min(limit.resetSeconds, this.windowSeconds) * 1000;
+    // A reset further off than the one known (beyond t's rounding) means Cloudflare started a new window.
+    const newWindow = resetAt > this.resetAt + 1000;
+    this.remaining =
+      this.remaining === undefined || newWindow ? remaining : Math.min(this.remaining, remaining);
+    if (newWindow || resetAt < this.resetAt) this.resetAt = resetAt;
   }
 
   /** Returns what a zone reserved and did not use (a skip_unchanged zone that needed no PATCH). */
@@ -139,9 +151,10 @@ export class RateLimitBudget {
     this.notify();
   }
 
-  /** A 429: everyone waits this long before their next request. */
+  /** A 429: everyone waits this long (never longer than a window) before their next request. */
   pause(ms: number): void {
-    this.pausedUntil = Math.max(this.pausedUntil, this.now() + ms);
+    const wait = Math.min(ms, this.windowSeconds * 1000);
+    this.pausedUntil = Math.max(this.pausedUntil, this.now() + wait);
   }
 
   private nextChange(): Promise<void> {

@@ -75,7 +75,7 @@ export class Transport {
           onPhase: (phase) => {
             deadline.waitingFor =
               phase === 'headers'
-                ? `Cloudflare to answer ${method}${of}`
+                ? `Cloudflare to answer ${method}${of}, with nothing back yet (connection, TLS, proxy or headers)`
                 : `the rest of Cloudflare's answer to ${method}${of}, which stopped mid-body`;
           },
         });
@@ -127,8 +127,7 @@ export class Transport {
     const { deadline } = zone;
     deadline.waitingFor = `the rate-limit budget before ${method}`;
     try {
-      await this.options.budget.send(
-        zone.allowance,
+      await this.options.budget.send(zone.allowance, () =>
         deadline.started ? deadline.remainingMs() : Number.POSITIVE_INFINITY,
       );
     } catch (error) {
