@@ -116,6 +116,26 @@ describe.each(runtimes())('dist/index.js on $name', (runtime) => {
     expect(result.stdout + result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('never quotes a credential in an input error, even one pasted into the wrong input', async () => {
+    const cf = await start();
+    const result = await run({
+      zone_id: DEFAULT_ZONE_ID,
+      enabled: cf.token,
+      mode: cf.token,
+      token: cf.token,
+      api_url: cf.url,
+    });
+
+    expect(result.code).toBe(1);
+    expect(cf.requests).toHaveLength(0);
+    const shown = result.stdout
+      .split('\n')
+      .filter((line) => !line.startsWith('::add-mask::'))
+      .join('\n');
+    expect(shown).toContain('mode "***" is not one of apply, check, read');
+    expect(shown).not.toContain(cf.token);
+  });
+
   it('fails on success:false with a 4xx, naming the code, the cf-ray and what to do, and sets no output', async () => {
     const cf = await start();
     const result = await run({

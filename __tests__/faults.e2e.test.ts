@@ -112,17 +112,20 @@ describe('hangs and deadlines', () => {
     expect(result.code).toBe(1);
     expect(cf.requests).toHaveLength(1);
     expect(log(result)).toMatch(
-      /HTTP 429 from Cloudflare asked to wait 120s \(Retry-After\) but only [45]s of timeout_seconds remain/,
+      /HTTP 429 rate limited from Cloudflare: 971 Please wait .*\(cf-ray [0-9a-f]+-LHR\)\..* Gave up early: Cloudflare asked to wait 120s \(Retry-After\), more than the [45]s left of timeout_seconds/,
     );
     expect(result.durationMs).toBeLessThan(SLACK_MS);
   });
 
-  it('bounds retries with backoff by the deadline too', async () => {
+  it('stops retrying when the next backoff would outrun the deadline, naming the last answer', async () => {
     const cf = await start({ handle: () => html(502) });
     const result = await run(cf, { timeout_seconds: '1', max_retries: '10' });
 
     expect(result.code).toBe(1);
-    expect(log(result)).toContain('timed out after 1s waiting for a retry after HTTP 502');
+    // What Cloudflare said last, rather than a bare timeout: no retry fits in what is left.
+    expect(log(result)).toMatch(
+      /HTTP 502 bad gateway after \d attempts from Cloudflare: the body was not JSON \(text\/html\).*Gave up early: the next retry was due in \d+s, more than the \ds left of timeout_seconds/,
+    );
     expect(result.durationMs).toBeLessThan(1000 + SLACK_MS);
   });
 });
@@ -506,6 +509,24 @@ describe('TLS and proxies', () => {
       '::error::HTTPS_PROXY is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128',
     ]);
     expect(result.stdout).not.toContain('s0cks-pass');
+  });
+
+  it('takes a proxy without a scheme as http, as curl does', async () => {
+    const cf = await start();
+    proxy = await startProxy();
+    const result = await run(cf, {}, { HTTP_PROXY: proxy.url.replace('http://', '') });
+
+    expect(result.code).toBe(0);
+    expect(proxy.tunnels).toEqual([`127.0.0.1:${cf.port}`]);
+  });
+
+  it('says so when NODE_EXTRA_CA_CERTS is set but does not trust the certificate', async () => {
+    const cf = await startTls();
+    const result = await run(cf, {}, { NODE_EXTRA_CA_CERTS: '/nonexistent/ca.pem' });
+
+    expect(result.code).toBe(1);
+    expect(log(result)).toContain('TLS verification failed although NODE_EXTRA_CA_CERTS is set');
+    expect(log(result)).not.toContain('--use-system-ca');
   });
 
   it('makes nothing of proxies when none is set', async () => {

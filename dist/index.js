@@ -16658,8 +16658,9 @@ function describeCauses(error) {
     const codes = [...new Set(causes.flatMap((cause) => (cause.code ? [cause.code] : [])))];
     const parts = [
         ...new Set(causes.map((cause) => {
+            // Node's own advice (--use-system-ca) is a flag an action cannot pass: left out.
             if (cause.code && CERTIFICATE_CODES.test(cause.code))
-                return `${cause.message} (${cause.code})`;
+                return `${cause.message.replace(/;\s*if the root CA is installed locally.*$/, '')} (${cause.code})`;
             if (cause.code && cause.address) {
                 const host = cause.address.includes(':') ? `[${cause.address}]` : cause.address;
                 return `${cause.code} ${host}${cause.port === undefined ? '' : `:${cause.port}`}`;
@@ -16835,8 +16836,13 @@ class Transport {
             }
             catch (error) {
                 budget.release();
-                if (deadline.expired)
-                    throw deadline.error();
+                if (deadline.expired) {
+                    // A PATCH cut off in flight may have been applied: say so, since re-running is the remedy.
+                    const maybe = method === 'PATCH'
+                        ? ' The PATCH may have been applied; re-running the step is safe.'
+                        : '';
+                    throw new StepError(`${deadline.error().message}.${maybe}`);
+                }
                 if (error instanceof StepError)
                     throw error;
                 const cause = describeCauses(error);
@@ -16859,10 +16865,20 @@ class Transport {
                 budget.pause(asked ?? backoffMs(attempt, random));
             if (attempt >= total || !isRetryableStatus(answer.status))
                 return { answer, attempts: attempt };
-            if (asked !== undefined && asked > deadline.remainingMs()) {
-                throw new StepError(`HTTP ${answer.status} from Cloudflare asked to wait ${Math.ceil(asked / 1000)}s (Retry-After) but only ${Math.floor(deadline.remainingMs() / 1000)}s of timeout_seconds remain: re-run later, or raise timeout_seconds`);
+            const wait = asked ?? backoffMs(attempt, random);
+            // A retry that cannot fit in the deadline is not made: fail now, with what Cloudflare said.
+            if (wait > deadline.remainingMs()) {
+                const why = asked === undefined
+                    ? `the next retry was due in ${Math.ceil(wait / 1000)}s`
+                    : `Cloudflare asked to wait ${Math.ceil(asked / 1000)}s (Retry-After)`;
+                const left = Math.floor(deadline.remainingMs() / 1000);
+                return {
+                    answer,
+                    attempts: attempt,
+                    gaveUp: `${why}, more than the ${left}s left of timeout_seconds: re-run later, or raise timeout_seconds`,
+                };
             }
-            await this.pause(asked ?? backoffMs(attempt, random), deadline, `a retry after HTTP ${answer.status}${of}`);
+            await this.pause(wait, deadline, `a retry after HTTP ${answer.status}${of}`);
         }
     }
     /** Before a zone's first request the wait is free; after it, the wait must fit in its deadline. */
@@ -16900,8 +16916,9 @@ function networkFailure(apiUrl, cause, attempts) {
     }
     let todo = "Check api_url, the runner's network, and HTTPS_PROXY / NO_PROXY if the runner needs a proxy";
     if (cause.certificate) {
-        todo =
-            'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
+        todo = process.env.NODE_EXTRA_CA_CERTS
+            ? 'TLS verification failed although NODE_EXTRA_CA_CERTS is set: check that file exists on the runner and holds the CA that signed this certificate (Node warns on stderr when it cannot load it)'
+            : 'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
     }
     else if (cause.codes.includes('ENOTFOUND')) {
         todo = `The name ${cause.hostname ?? new URL(apiUrl).hostname} did not resolve: check api_url, HTTPS_PROXY and the runner's DNS`;
@@ -16980,12 +16997,19 @@ class CloudflareClient {
         throw new StepError(`${zones.length} zones are named ${zoneName} (accounts: ${zones.map((found) => found.account).join(', ')}): set account_id, or use zone_id`);
     }
     async call(method, path, body, zone, hint) {
-        const { answer, attempts } = await this.transport.send(method, path, body, zone);
-        const envelope = parseEnvelope(answer, attempts);
-        if (answer.status < 200 || answer.status > 299 || envelope.success !== true) {
-            throw failure(answer, envelope, attempts, answer.status === 403 || answer.status === 401 ? hint : undefined);
+        const { answer, attempts, gaveUp } = await this.transport.send(method, path, body, zone);
+        try {
+            const envelope = parseEnvelope(answer, attempts);
+            if (answer.status < 200 || answer.status > 299 || envelope.success !== true) {
+                throw failure(answer, envelope, attempts, answer.status === 403 || answer.status === 401 ? hint : undefined);
+            }
+            return { answer, envelope };
         }
-        return { answer, envelope };
+        catch (error) {
+            if (gaveUp === undefined || !(error instanceof StepError))
+                throw error;
+            throw new StepError(`${error.message}. Gave up early: ${gaveUp}`, error);
+        }
     }
 }
 function toSetting(answer, envelope) {
@@ -17034,7 +17058,6 @@ const EnvHttpProxyAgent = (env_http_proxy_agent_default());
 ;// CONCATENATED MODULE: ./src/cloudflare/dispatcher.ts
 
 
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'];
 /**
  * One connection pool for the whole run (keep-alive across a fleet). Proxies come from the environment,
  * chosen and bypassed (NO_PROXY) as undici's EnvHttpProxyAgent does, which follows curl. TLS is always
@@ -17049,27 +17072,52 @@ function createConnection(timeoutSeconds, env = process.env) {
         proxyTls: tls,
         keepAliveTimeout: 10_000,
     };
-    const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '') !== '');
-    if (set.length === 0)
+    // As undici and curl read them: the lower-case name first.
+    const chosen = {
+        https: firstSet(env, 'https_proxy', 'HTTPS_PROXY'),
+        http: firstSet(env, 'http_proxy', 'HTTP_PROXY'),
+    };
+    if (chosen.https === undefined && chosen.http === undefined) {
         return { dispatcher: new Agent(options), proxies: [], secrets: [] };
+    }
     const secrets = [];
-    const proxies = set.map((name) => {
-        const url = parseUrl(env[name] ?? '');
+    const proxies = [];
+    const proxyUrl = (variable) => {
+        if (variable === undefined)
+            return undefined;
+        // curl takes host:port without a scheme as an http proxy, and so do self-hosted runners' settings.
+        const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(variable.value)
+            ? variable.value
+            : `http://${variable.value}`;
+        const url = parseUrl(text);
         if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
-            throw new StepError(`${name} is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128`);
+            throw new StepError(`${variable.name} is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128`);
         }
         if (url.password !== '')
             secrets.push(url.password, safeDecode(url.password));
-        return `${name}=${url.origin}`;
-    });
+        proxies.push(`${variable.name}=${url.origin}`);
+        return url.href;
+    };
+    const httpsProxy = proxyUrl(chosen.https);
+    const httpProxy = proxyUrl(chosen.http);
     const noProxy = env.no_proxy ?? env.NO_PROXY;
     if (noProxy)
         proxies.push(`NO_PROXY=${noProxy}`);
     return {
-        dispatcher: withoutExperimentalWarning(() => new EnvHttpProxyAgent(options)),
+        dispatcher: withoutExperimentalWarning(
+        // As undici does: an https target without an https proxy goes through the http one.
+        () => new EnvHttpProxyAgent({ ...options, httpProxy, httpsProxy: httpsProxy ?? httpProxy })),
         proxies,
         secrets,
     };
+}
+function firstSet(env, ...names) {
+    for (const name of names) {
+        const value = env[name];
+        if (value)
+            return { name, value };
+    }
+    return undefined;
 }
 function safeDecode(text) {
     try {
@@ -17338,6 +17386,9 @@ const OUTCOME = {
     drift: '❌ drift',
     failed: '❌ failed',
 };
+function onOffOrDash(value) {
+    return value === null ? '–' : onOff(value);
+}
 function summary_escape(text) {
     return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -17360,9 +17411,10 @@ async function writeSummary(results, settings, redact) {
         ...results.map((result) => [
             cell(describeZone(result)),
             // core.summary drops a cell whose data is empty, so unknown values show as a dash.
-            result.previousEnabled === null ? '–' : onOff(result.previousEnabled),
-            result.requested === null ? '–' : onOff(result.requested),
-            result.enabled === null ? '–' : onOff(result.enabled),
+            // A read changes nothing: the state read is the state before, too.
+            onOffOrDash(result.outcome === 'read' ? result.enabled : result.previousEnabled),
+            onOffOrDash(result.requested),
+            onOffOrDash(result.enabled),
             cell(result.modifiedOn ?? '–'),
             OUTCOME[result.outcome],
         ]),
@@ -17514,7 +17566,9 @@ function readSettings() {
     }
     const accountId = getInput('account_id') || undefined;
     if (accountId !== undefined && !/^[0-9a-f]{32}$/i.test(accountId)) {
-        problems.push(`account_id has ${accountId.length} characters: an Account ID is 32 hex digits`);
+        problems.push(accountId.length === 32
+            ? 'account_id has a character that is not a hex digit: an Account ID is 32 hex digits'
+            : `account_id has ${accountId.length} characters: an Account ID is 32 hex digits`);
     }
     if (accountId !== undefined && zoneNames.length === 0) {
         warnings.push('account_id is used only to look up zone_name and is ignored here');
@@ -17588,7 +17642,8 @@ function integerInput(name, fallback, min, max, problems) {
 
 /** The action: inputs, then every zone, then the report. Each failure ends as one clear line. */
 async function run() {
-    let redact = (text) => text;
+    // From the raw inputs first, so that even an input error never quotes a credential.
+    let redact = redactor(['token', 'api_email', 'api_key'].map((name) => getInput(name)));
     try {
         const { settings, warnings } = readSettings();
         const connection = createConnection(settings.timeoutSeconds);

@@ -24,8 +24,9 @@ try {
   process.exit(2);
 }
 
-// An https api_url means the real API (or a copy of it): no stand-in, no demo zone, no demo token.
-const live = /^https:/i.test(overrides['api_url'] ?? '');
+// An api_url of your own (the real API, or a stand-in you started): no embedded stand-in, no demo
+// zone, no demo token.
+const live = overrides['api_url'] !== undefined;
 const standIn = live ? undefined : await startStandIn();
 /** @type {Record<string, string | undefined>} */
 const inputs = standIn

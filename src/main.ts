@@ -11,7 +11,8 @@ import { readSettings } from './settings.js';
 
 /** The action: inputs, then every zone, then the report. Each failure ends as one clear line. */
 export async function run(): Promise<void> {
-  let redact = (text: string): string => text;
+  // From the raw inputs first, so that even an input error never quotes a credential.
+  let redact = redactor(['token', 'api_email', 'api_key'].map((name) => core.getInput(name)));
   try {
     const { settings, warnings } = readSettings();
     const connection = createConnection(settings.timeoutSeconds);

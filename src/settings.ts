@@ -78,7 +78,11 @@ export function readSettings(): { settings: Settings; warnings: string[] } {
   }
   const accountId = core.getInput('account_id') || undefined;
   if (accountId !== undefined && !/^[0-9a-f]{32}$/i.test(accountId)) {
-    problems.push(`account_id has ${accountId.length} characters: an Account ID is 32 hex digits`);
+    problems.push(
+      accountId.length === 32
+        ? 'account_id has a character that is not a hex digit: an Account ID is 32 hex digits'
+        : `account_id has ${accountId.length} characters: an Account ID is 32 hex digits`,
+    );
   }
   if (accountId !== undefined && zoneNames.length === 0) {
     warnings.push('account_id is used only to look up zone_name and is ignored here');

@@ -14,6 +14,10 @@ const OUTCOME: Record<ZoneResult['outcome'], string> = {
   failed: '❌ failed',
 };
 
+function onOffOrDash(value: boolean | null): string {
+  return value === null ? '–' : onOff(value);
+}
+
 function escape(text: string): string {
   return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 }
@@ -42,9 +46,10 @@ export async function writeSummary(
     ...results.map((result) => [
       cell(describeZone(result)),
       // core.summary drops a cell whose data is empty, so unknown values show as a dash.
-      result.previousEnabled === null ? '–' : onOff(result.previousEnabled),
-      result.requested === null ? '–' : onOff(result.requested),
-      result.enabled === null ? '–' : onOff(result.enabled),
+      // A read changes nothing: the state read is the state before, too.
+      onOffOrDash(result.outcome === 'read' ? result.enabled : result.previousEnabled),
+      onOffOrDash(result.requested),
+      onOffOrDash(result.enabled),
       cell(result.modifiedOn ?? '–'),
       OUTCOME[result.outcome],
     ]),

@@ -45,8 +45,9 @@ export function describeCauses(error: unknown): {
   const parts = [
     ...new Set(
       causes.map((cause) => {
+        // Node's own advice (--use-system-ca) is a flag an action cannot pass: left out.
         if (cause.code && CERTIFICATE_CODES.test(cause.code))
-          return `${cause.message} (${cause.code})`;
+          return `${cause.message.replace(/;\s*if the root CA is installed locally.*$/, '')} (${cause.code})`;
         if (cause.code && cause.address) {
           const host = cause.address.includes(':') ? `[${cause.address}]` : cause.address;
           return `${cause.code} ${host}${cause.port === undefined ? '' : `:${cause.port}`}`;

@@ -123,17 +123,22 @@ export class CloudflareClient {
     zone: ZoneCall,
     hint?: string,
   ): Promise<{ answer: Answer; envelope: Envelope }> {
-    const { answer, attempts } = await this.transport.send(method, path, body, zone);
-    const envelope = parseEnvelope(answer, attempts);
-    if (answer.status < 200 || answer.status > 299 || envelope.success !== true) {
-      throw failure(
-        answer,
-        envelope,
-        attempts,
-        answer.status === 403 || answer.status === 401 ? hint : undefined,
-      );
+    const { answer, attempts, gaveUp } = await this.transport.send(method, path, body, zone);
+    try {
+      const envelope = parseEnvelope(answer, attempts);
+      if (answer.status < 200 || answer.status > 299 || envelope.success !== true) {
+        throw failure(
+          answer,
+          envelope,
+          attempts,
+          answer.status === 403 || answer.status === 401 ? hint : undefined,
+        );
+      }
+      return { answer, envelope };
+    } catch (error) {
+      if (gaveUp === undefined || !(error instanceof StepError)) throw error;
+      throw new StepError(`${error.message}. Gave up early: ${gaveUp}`, error);
     }
-    return { answer, envelope };
   }
 }
 

@@ -1,8 +1,6 @@
 import { StepError } from '../errors.js';
 import { Agent, type Dispatcher, EnvHttpProxyAgent } from './undici.js';
 
-const PROXY_VARIABLES = ['https_proxy', 'HTTPS_PROXY', 'http_proxy', 'HTTP_PROXY'] as const;
-
 export interface Connection {
   dispatcher: Dispatcher;
   /** The proxy settings without credentials, for one log line; empty when no proxy is set. */
@@ -28,27 +26,56 @@ export function createConnection(
     proxyTls: tls,
     keepAliveTimeout: 10_000,
   };
-  const set = PROXY_VARIABLES.filter((name) => (env[name] ?? '') !== '');
-  if (set.length === 0) return { dispatcher: new Agent(options), proxies: [], secrets: [] };
+  // As undici and curl read them: the lower-case name first.
+  const chosen = {
+    https: firstSet(env, 'https_proxy', 'HTTPS_PROXY'),
+    http: firstSet(env, 'http_proxy', 'HTTP_PROXY'),
+  };
+  if (chosen.https === undefined && chosen.http === undefined) {
+    return { dispatcher: new Agent(options), proxies: [], secrets: [] };
+  }
 
   const secrets: string[] = [];
-  const proxies = set.map((name) => {
-    const url = parseUrl(env[name] ?? '');
+  const proxies: string[] = [];
+  const proxyUrl = (variable: { name: string; value: string } | undefined): string | undefined => {
+    if (variable === undefined) return undefined;
+    // curl takes host:port without a scheme as an http proxy, and so do self-hosted runners' settings.
+    const text = /^[a-z][a-z0-9+.-]*:\/\//i.test(variable.value)
+      ? variable.value
+      : `http://${variable.value}`;
+    const url = parseUrl(text);
     if (url === undefined || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
       throw new StepError(
-        `${name} is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128`,
+        `${variable.name} is not an http:// or https:// proxy URL: expected e.g. http://proxy.example.com:3128`,
       );
     }
     if (url.password !== '') secrets.push(url.password, safeDecode(url.password));
-    return `${name}=${url.origin}`;
-  });
+    proxies.push(`${variable.name}=${url.origin}`);
+    return url.href;
+  };
+  const httpsProxy = proxyUrl(chosen.https);
+  const httpProxy = proxyUrl(chosen.http);
   const noProxy = env.no_proxy ?? env.NO_PROXY;
   if (noProxy) proxies.push(`NO_PROXY=${noProxy}`);
   return {
-    dispatcher: withoutExperimentalWarning(() => new EnvHttpProxyAgent(options)),
+    dispatcher: withoutExperimentalWarning(
+      // As undici does: an https target without an https proxy goes through the http one.
+      () => new EnvHttpProxyAgent({ ...options, httpProxy, httpsProxy: httpsProxy ?? httpProxy }),
+    ),
     proxies,
     secrets,
   };
+}
+
+function firstSet(
+  env: NodeJS.ProcessEnv,
+  ...names: string[]
+): { name: string; value: string } | undefined {
+  for (const name of names) {
+    const value = env[name];
+    if (value) return { name, value };
+  }
+  return undefined;
 }
 
 function safeDecode(text: string): string {

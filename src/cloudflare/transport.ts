@@ -46,7 +46,7 @@ export class Transport {
     path: string,
     body: string | undefined,
     zone: ZoneCall,
-  ): Promise<{ answer: Answer; attempts: number }> {
+  ): Promise<{ answer: Answer; attempts: number; gaveUp?: string }> {
     const { apiUrl, credentials, maxRetries, dispatcher, budget, redact, random } = this.options;
     const { deadline } = zone;
     const url = joinUrl(apiUrl, path);
@@ -81,7 +81,14 @@ export class Transport {
         });
       } catch (error) {
         budget.release();
-        if (deadline.expired) throw deadline.error();
+        if (deadline.expired) {
+          // A PATCH cut off in flight may have been applied: say so, since re-running is the remedy.
+          const maybe =
+            method === 'PATCH'
+              ? ' The PATCH may have been applied; re-running the step is safe.'
+              : '';
+          throw new StepError(`${deadline.error().message}.${maybe}`);
+        }
         if (error instanceof StepError) throw error;
         const cause = describeCauses(error);
         core.debug(redact(`${method} ${path}${of}: ${stackOf(error)}`));
@@ -109,16 +116,21 @@ export class Transport {
       if (attempt >= total || !isRetryableStatus(answer.status))
         return { answer, attempts: attempt };
 
-      if (asked !== undefined && asked > deadline.remainingMs()) {
-        throw new StepError(
-          `HTTP ${answer.status} from Cloudflare asked to wait ${Math.ceil(asked / 1000)}s (Retry-After) but only ${Math.floor(deadline.remainingMs() / 1000)}s of timeout_seconds remain: re-run later, or raise timeout_seconds`,
-        );
+      const wait = asked ?? backoffMs(attempt, random);
+      // A retry that cannot fit in the deadline is not made: fail now, with what Cloudflare said.
+      if (wait > deadline.remainingMs()) {
+        const why =
+          asked === undefined
+            ? `the next retry was due in ${Math.ceil(wait / 1000)}s`
+            : `Cloudflare asked to wait ${Math.ceil(asked / 1000)}s (Retry-After)`;
+        const left = Math.floor(deadline.remainingMs() / 1000);
+        return {
+          answer,
+          attempts: attempt,
+          gaveUp: `${why}, more than the ${left}s left of timeout_seconds: re-run later, or raise timeout_seconds`,
+        };
       }
-      await this.pause(
-        asked ?? backoffMs(attempt, random),
-        deadline,
-        `a retry after HTTP ${answer.status}${of}`,
-      );
+      await this.pause(wait, deadline, `a retry after HTTP ${answer.status}${of}`);
     }
   }
 
@@ -168,8 +180,9 @@ function networkFailure(
   let todo =
     "Check api_url, the runner's network, and HTTPS_PROXY / NO_PROXY if the runner needs a proxy";
   if (cause.certificate) {
-    todo =
-      'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
+    todo = process.env.NODE_EXTRA_CA_CERTS
+      ? 'TLS verification failed although NODE_EXTRA_CA_CERTS is set: check that file exists on the runner and holds the CA that signed this certificate (Node warns on stderr when it cannot load it)'
+      : 'TLS verification failed: if a proxy or corporate CA re-signs HTTPS, set NODE_EXTRA_CA_CERTS to its CA certificate file';
   } else if (cause.codes.includes('ENOTFOUND')) {
     todo = `The name ${cause.hostname ?? new URL(apiUrl).hostname} did not resolve: check api_url, HTTPS_PROXY and the runner's DNS`;
   }
