@@ -16507,7 +16507,7 @@ function failure(answer, envelope, attempts = 1, hint) {
         .filter((code) => !Number.isNaN(code));
     const said = envelope.errors.length > 0
         ? envelope.errors.map(formatMessage).join('; ')
-        : `success was ${envelope.success} with no errors listed`;
+        : `success was ${envelope.success} with no errors listed, so nothing says why`;
     const todo = hint ? `. ${hint}` : hintSuffix(answer.status, codes);
     return new StepError(`${statusLine(answer, attempts)} from Cloudflare: ${said}${rayOf(answer)}${todo}`, { codes, notices: envelope.messages.map(formatMessage) });
 }
@@ -16830,7 +16830,7 @@ class Transport {
                         deadline.waitingFor =
                             phase === 'headers'
                                 ? `Cloudflare to answer ${method}${of}, with nothing back yet (connection, TLS, proxy or headers)`
-                                : `the rest of Cloudflare's answer to ${method}${of}, which stopped mid-body`;
+                                : `the rest of Cloudflare's answer to ${method}${of}, which stopped or slowed mid-body`;
                     },
                 });
             }
@@ -16965,7 +16965,7 @@ class CloudflareClient {
         const { answer, envelope } = await this.call('PATCH', SETTING_PATH(zoneId), JSON.stringify({ enabled }), zone);
         const setting = toSetting(answer, envelope);
         if (setting.enabled !== enabled) {
-            throw badResult(answer, `result.enabled is ${setting.enabled}, not the requested ${enabled}`);
+            throw badResult(answer, `result.enabled is ${setting.enabled}, not the requested ${enabled}, so the change was not applied. Re-run the step; if it persists, contact Cloudflare support with the cf-ray`);
         }
         return setting;
     }

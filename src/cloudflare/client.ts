@@ -71,7 +71,10 @@ export class CloudflareClient {
     );
     const setting = toSetting(answer, envelope);
     if (setting.enabled !== enabled) {
-      throw badResult(answer, `result.enabled is ${setting.enabled}, not the requested ${enabled}`);
+      throw badResult(
+        answer,
+        `result.enabled is ${setting.enabled}, not the requested ${enabled}, so the change was not applied. Re-run the step; if it persists, contact Cloudflare support with the cf-ray`,
+      );
     }
     return setting;
   }

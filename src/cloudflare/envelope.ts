@@ -174,7 +174,7 @@ export function failure(
   const said =
     envelope.errors.length > 0
       ? envelope.errors.map(formatMessage).join('; ')
-      : `success was ${envelope.success} with no errors listed`;
+      : `success was ${envelope.success} with no errors listed, so nothing says why`;
   const todo = hint ? `. ${hint}` : hintSuffix(answer.status, codes);
   return new StepError(
     `${statusLine(answer, attempts)} from Cloudflare: ${said}${rayOf(answer)}${todo}`,

@@ -76,7 +76,7 @@ export class Transport {
             deadline.waitingFor =
               phase === 'headers'
                 ? `Cloudflare to answer ${method}${of}, with nothing back yet (connection, TLS, proxy or headers)`
-                : `the rest of Cloudflare's answer to ${method}${of}, which stopped mid-body`;
+                : `the rest of Cloudflare's answer to ${method}${of}, which stopped or slowed mid-body`;
           },
         });
       } catch (error) {
