@@ -16612,11 +16612,6 @@ function authHeaders(credentials) {
         ? { authorization: `Bearer ${credentials.token}` }
         : { 'x-auth-email': credentials.email, 'x-auth-key': credentials.key };
 }
-function secretsOf(credentials) {
-    return credentials.scheme === 'token'
-        ? [credentials.token]
-        : [credentials.email, credentials.key];
-}
 
 ;// CONCATENATED MODULE: ./src/version.ts
 // Written by script/version.mjs from package.json at build time; a test keeps them equal.
@@ -17639,17 +17634,17 @@ function integerInput(name, fallback, min, max, problems) {
 
 
 
-
 /** The action: inputs, then every zone, then the report. Each failure ends as one clear line. */
 async function run() {
-    // From the raw inputs first, so that even an input error never quotes a credential.
-    let redact = redactor(['token', 'api_email', 'api_key'].map((name) => getInput(name)));
+    // From the raw inputs, so that even an input error never quotes a credential (used or ignored).
+    const credentials = ['token', 'api_email', 'api_key'].map((name) => getInput(name));
+    let redact = redactor(credentials);
     try {
         const { settings, warnings } = readSettings();
         const connection = createConnection(settings.timeoutSeconds);
         for (const secret of connection.secrets)
             core_setSecret(secret);
-        redact = redactor([...secretsOf(settings.credentials), ...connection.secrets]);
+        redact = redactor([...credentials, ...connection.secrets]);
         for (const warning of warnings)
             core_warning(warning);
         if (connection.proxies.length > 0)

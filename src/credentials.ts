@@ -74,9 +74,3 @@ export function authHeaders(credentials: Credentials): Record<string, string> {
     ? { authorization: `Bearer ${credentials.token}` }
     : { 'x-auth-email': credentials.email, 'x-auth-key': credentials.key };
 }
-
-export function secretsOf(credentials: Credentials): string[] {
-  return credentials.scheme === 'token'
-    ? [credentials.token]
-    : [credentials.email, credentials.key];
-}

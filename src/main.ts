@@ -2,7 +2,6 @@ import * as core from '@actions/core';
 import { RateLimitBudget } from './cloudflare/budget.js';
 import { CloudflareClient } from './cloudflare/client.js';
 import { createConnection } from './cloudflare/dispatcher.js';
-import { secretsOf } from './credentials.js';
 import { InputError, StepError, messageOf } from './errors.js';
 import { runZones } from './fleet.js';
 import { redactor } from './redact.js';
@@ -11,13 +10,14 @@ import { readSettings } from './settings.js';
 
 /** The action: inputs, then every zone, then the report. Each failure ends as one clear line. */
 export async function run(): Promise<void> {
-  // From the raw inputs first, so that even an input error never quotes a credential.
-  let redact = redactor(['token', 'api_email', 'api_key'].map((name) => core.getInput(name)));
+  // From the raw inputs, so that even an input error never quotes a credential (used or ignored).
+  const credentials = ['token', 'api_email', 'api_key'].map((name) => core.getInput(name));
+  let redact = redactor(credentials);
   try {
     const { settings, warnings } = readSettings();
     const connection = createConnection(settings.timeoutSeconds);
     for (const secret of connection.secrets) core.setSecret(secret);
-    redact = redactor([...secretsOf(settings.credentials), ...connection.secrets]);
+    redact = redactor([...credentials, ...connection.secrets]);
     for (const warning of warnings) core.warning(warning);
     if (connection.proxies.length > 0)
       core.info(`Proxy from the environment: ${connection.proxies.join(', ')}`);
