@@ -72,7 +72,7 @@ function setOutputs(results: ZoneResult[], redact: Redact): void {
     core.setOutput('previous_enabled', String(only.previousEnabled));
 }
 
-export function toResultsEntry(result: ZoneResult): Record<string, string | boolean | null> {
+function toResultsEntry(result: ZoneResult): Record<string, string | boolean | null> {
   return {
     zone_id: result.zoneId,
     zone_name: result.zoneName,

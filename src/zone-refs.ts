@@ -6,7 +6,7 @@ const ZONE_ID = /^[0-9a-f]{32}$/i;
 // An apex domain: dot-separated labels of letters, digits and inner hyphens (IDNs as punycode).
 const ZONE_NAME = /^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z0-9-]{2,63}$/;
 
-export function splitList(raw: string): string[] {
+function splitList(raw: string): string[] {
   return raw.split(/[\s,]+/).filter((entry) => entry !== '');
 }
 

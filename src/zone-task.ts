@@ -22,7 +22,7 @@ export interface ZoneResult {
   warnings: string[];
 }
 
-export function emptyResult(
+function emptyResult(
   zoneId: string | null,
   zoneName: string | null,
   requested: boolean | null,

@@ -19,7 +19,7 @@ function asCause(value: unknown): Cause | undefined {
 }
 
 /** The innermost causes of a network error: follows `cause` chains and every `AggregateError` entry (one per address tried). */
-export function rootCauses(error: unknown, depth = 0): Cause[] {
+function rootCauses(error: unknown, depth = 0): Cause[] {
   if (depth > 8 || typeof error !== 'object' || error === null) return [];
   const nested: unknown[] = [];
   if (error instanceof AggregateError) nested.push(...error.errors);

@@ -3,7 +3,7 @@ import type { Answer } from './envelope.js';
 import type { Dispatcher } from './undici.js';
 
 /** Bodies larger than this are not Cloudflare's answer for one setting: stop reading and fail. */
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface Attempt {
   url: string;

@@ -13,7 +13,7 @@ import { send } from './http.js';
 import { backoffMs, isRetryableCode, isRetryableStatus, retryAfterMs } from './retry.js';
 import type { Dispatcher } from './undici.js';
 
-export const USER_AGENT = `auto-origin-tls-kex-action/${VERSION}`;
+const USER_AGENT = `auto-origin-tls-kex-action/${VERSION}`;
 
 export interface TransportOptions {
   apiUrl: string;
